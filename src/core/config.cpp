@@ -1,0 +1,407 @@
+#include "core/config.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+namespace ballast::core {
+
+namespace {
+
+// Environment variables that override a key of the file, as the seed names them.
+struct EnvBinding {
+  const char* name;
+  const char* path;  // dotted key path
+};
+constexpr EnvBinding kEnvBindings[] = {
+    {"PORT", "server.port"},
+    {"HOST", "server.host"},
+    {"PROXY_PORT", "server.proxyPort"},
+    {"DATA_DIR", "server.dataDir"},
+    {"NODE_ENV", "server.environment"},
+    {"LOG_LEVEL", "logging.level"},
+    {"LOG_FORMAT", "logging.format"},
+    {"LOG_DIR", "logging.dir"},
+    {"REDIS_HOST", "cache.redis.host"},
+    {"REDIS_PORT", "cache.redis.port"},
+    {"AUTH_ENABLED", "security.auth.enabled"},
+    {"CORS_ORIGIN", "security.corsOrigin"},
+    {"PROMETHEUS_ENABLED", "monitoring.prometheusEnabled"},
+    {"PROMETHEUS_PORT", "monitoring.prometheusPort"},
+};
+
+using Origins = std::map<std::string, std::string>;  // key path -> env var that set it
+
+std::vector<std::string> splitPath(const std::string& path) {
+  std::vector<std::string> parts;
+  std::stringstream ss(path);
+  for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
+  return parts;
+}
+
+// Sets node[parts[i]][...] = value, creating maps on the way. False when a key on
+// the way exists but is not a mapping (the binder then reports that key).
+// Recursive because yaml-cpp's Node::operator= assigns content, not the handle.
+bool setPath(YAML::Node node, const std::vector<std::string>& parts, size_t i,
+             const std::string& value) {
+  if (i + 1 == parts.size()) {
+    node[parts[i]] = value;
+    return true;
+  }
+  YAML::Node child = node[parts[i]];
+  if (!child.IsDefined() || child.IsNull()) node[parts[i]] = YAML::Node(YAML::NodeType::Map);
+  if (!node[parts[i]].IsMap()) return false;
+  return setPath(node[parts[i]], parts, i + 1, value);
+}
+
+// Walks one YAML mapping, binding known keys into typed fields and collecting
+// every problem with its full key path. finish() reports keys nobody asked for.
+class Binder {
+ public:
+  Binder(YAML::Node node, std::string path, std::vector<FieldError>& errors,
+         const Origins& origins)
+      : node_(std::move(node)), path_(std::move(path)), errors_(errors), origins_(origins) {
+    if (node_.IsDefined() && !node_.IsNull() && !node_.IsMap()) {
+      error(path_, "must be a mapping");
+      node_ = YAML::Node();
+    }
+  }
+
+  Binder section(const std::string& key) { return Binder(take(key), join(key), errors_, origins_); }
+
+  void field(const std::string& key, bool& out) {
+    std::string text;
+    if (!scalar(key, text)) return;
+    std::string lower = text;
+    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+    if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") out = true;
+    else if (lower == "false" || lower == "no" || lower == "off" || lower == "0") out = false;
+    else error(join(key), fmt::format("must be a boolean (true or false), got \"{}\"", text));
+  }
+
+  void field(const std::string& key, int& out, int min, int max) {
+    std::string text;
+    if (!scalar(key, text)) return;
+    long long value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+      error(join(key), fmt::format("must be an integer between {} and {}, got \"{}\"", min, max,
+                                   text));
+      return;
+    }
+    out = static_cast<int>(value);
+  }
+
+  // `allowed` empty = any string; `allowEmpty` false = must not be empty.
+  void field(const std::string& key, std::string& out, std::vector<std::string> allowed = {},
+             bool allowEmpty = true) {
+    std::string text;
+    if (!scalar(key, text)) return;
+    if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), text) == allowed.end()) {
+      error(join(key), fmt::format("must be one of {}, got \"{}\"", fmt::join(allowed, ", "), text));
+      return;
+    }
+    if (!allowEmpty && text.empty()) {
+      error(join(key), "must not be empty");
+      return;
+    }
+    out = text;
+  }
+
+  void field(const std::string& key, std::vector<std::string>& out,
+             const std::vector<std::string>& allowed) {
+    YAML::Node value = take(key);
+    if (!value.IsDefined() || value.IsNull()) return;
+    if (!value.IsSequence()) {
+      error(join(key), "must be a list");
+      return;
+    }
+    std::vector<std::string> items;
+    for (size_t i = 0; i < value.size(); ++i) {
+      const std::string itemPath = fmt::format("{}[{}]", join(key), i);
+      if (!value[i].IsScalar()) {
+        error(itemPath, "must be a string");
+        continue;
+      }
+      const auto text = value[i].Scalar();
+      if (std::find(allowed.begin(), allowed.end(), text) == allowed.end()) {
+        error(itemPath, fmt::format("must be one of {}, got \"{}\"", fmt::join(allowed, ", "), text));
+        continue;
+      }
+      items.push_back(text);
+    }
+    out = std::move(items);
+  }
+
+  void finish() {
+    if (!node_.IsMap()) return;
+    for (const auto& item : node_) {
+      const auto key = item.first.as<std::string>();
+      if (!seen_.contains(key)) error(join(key), "unknown key");
+    }
+  }
+
+ private:
+  YAML::Node take(const std::string& key) {
+    seen_.insert(key);
+    if (!node_.IsMap()) return YAML::Node();
+    return node_[key];
+  }
+
+  bool scalar(const std::string& key, std::string& out) {
+    YAML::Node value = take(key);
+    if (!value.IsDefined() || value.IsNull()) return false;
+    if (!value.IsScalar()) {
+      error(join(key), "must be a single value, not a list or mapping");
+      return false;
+    }
+    out = value.Scalar();
+    return true;
+  }
+
+  std::string join(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+
+  void error(const std::string& path, std::string message) {
+    auto origin = origins_.find(path);
+    std::string shown = origin == origins_.end() ? path : fmt::format("{} ({})", path, origin->second);
+    errors_.push_back({std::move(shown), std::move(message)});
+  }
+
+  YAML::Node node_;
+  std::string path_;
+  std::vector<FieldError>& errors_;
+  const Origins& origins_;
+  std::set<std::string> seen_;
+};
+
+constexpr int kMaxMillis = 24 * 3600 * 1000;
+constexpr int kMaxPort = 65535;
+
+void bindCluster(Binder b, ClusterConfig& c) {
+  b.field("enabled", c.enabled);
+  b.field("workerCount", c.workerCount, 0, 256);
+  b.field("maxRestarts", c.maxRestarts, 0, 1000);
+  b.field("restartDelay", c.restartDelay, 0, kMaxMillis);
+  b.field("gracefulShutdownTimeout", c.gracefulShutdownTimeout, 0, kMaxMillis);
+  b.field("healthCheckInterval", c.healthCheckInterval, 100, kMaxMillis);
+  b.field("autoRestart", c.autoRestart);
+  b.finish();
+}
+
+void bindLoadBalancer(Binder b, LoadBalancerConfig& c) {
+  b.field("algorithm", c.algorithm,
+          {"round-robin", "weighted", "weighted-round-robin", "least-connections", "ip-hash",
+           "random", "least-response-time"});
+  Binder hc = b.section("healthCheck");
+  hc.field("enabled", c.healthCheck.enabled);
+  hc.field("interval", c.healthCheck.interval, 100, kMaxMillis);
+  hc.field("timeout", c.healthCheck.timeout, 10, kMaxMillis);
+  hc.field("path", c.healthCheck.path);
+  hc.field("unhealthyThreshold", c.healthCheck.unhealthyThreshold, 1, 100);
+  hc.field("healthyThreshold", c.healthCheck.healthyThreshold, 1, 100);
+  hc.finish();
+  Binder ssl = b.section("ssl");
+  ssl.field("enabled", c.ssl.enabled);
+  ssl.field("protocols", c.ssl.protocols, {"TLSv1.2", "TLSv1.3"});
+  ssl.field("certFile", c.ssl.certFile);
+  ssl.field("keyFile", c.ssl.keyFile);
+  ssl.field("port", c.ssl.port, 1, kMaxPort);
+  ssl.finish();
+  b.finish();
+}
+
+void bindCache(Binder b, CacheConfig& c) {
+  Binder redis = b.section("redis");
+  redis.field("enabled", c.redis.enabled);
+  redis.field("host", c.redis.host, {}, false);
+  redis.field("port", c.redis.port, 1, kMaxPort);
+  redis.field("ttl", c.redis.ttl, 1, 30 * 24 * 3600);
+  redis.finish();
+  Binder memory = b.section("memory");
+  memory.field("enabled", c.memory.enabled);
+  memory.field("maxSize", c.memory.maxSize, 1, 100'000'000);
+  memory.field("ttl", c.memory.ttl, 1, 30 * 24 * 3600);
+  memory.finish();
+  b.finish();
+}
+
+void bindScaling(Binder b, ScalingConfig& c) {
+  Binder as = b.section("autoScaling");
+  as.field("enabled", c.autoScaling.enabled);
+  as.field("minInstances", c.autoScaling.minInstances, 0, 1000);
+  as.field("maxInstances", c.autoScaling.maxInstances, 1, 1000);
+  as.field("targetCpuPercent", c.autoScaling.targetCpuPercent, 1, 100);
+  as.field("targetMemoryPercent", c.autoScaling.targetMemoryPercent, 1, 100);
+  as.finish();
+  b.finish();
+}
+
+void bindServer(Binder b, ServerConfig& c) {
+  b.field("host", c.host, {}, false);
+  b.field("port", c.port, 1, kMaxPort);
+  b.field("proxyHost", c.proxyHost, {}, false);
+  b.field("proxyPort", c.proxyPort, 1, kMaxPort);
+  b.field("dataDir", c.dataDir, {}, false);
+  b.field("environment", c.environment, {}, false);
+  Binder limits = b.section("limits");
+  limits.field("maxHeaderBytes", c.limits.maxHeaderBytes, 1024, 1 << 20);
+  limits.field("maxHeaderCount", c.limits.maxHeaderCount, 8, 1000);
+  limits.field("maxBodyBytes", c.limits.maxBodyBytes, 1024, 1 << 30);
+  limits.field("headerTimeout", c.limits.headerTimeout, 100, kMaxMillis);
+  limits.field("idleTimeout", c.limits.idleTimeout, 100, kMaxMillis);
+  limits.finish();
+  b.finish();
+}
+
+void bindLogging(Binder b, LoggingConfig& c) {
+  b.field("level", c.level, {"trace", "debug", "info", "warn", "error", "critical", "off"});
+  b.field("format", c.format, {"text", "json"});
+  b.field("dir", c.dir, {}, false);
+  b.finish();
+}
+
+void bindSecurity(Binder b, SecurityConfig& c) {
+  Binder auth = b.section("auth");
+  auth.field("enabled", c.auth.enabled);
+  auth.field("tokenTtl", c.auth.tokenTtl, 1, 365 * 24 * 3600);
+  auth.finish();
+  b.field("corsOrigin", c.corsOrigin);
+  b.finish();
+}
+
+void bindMonitoring(Binder b, MonitoringConfig& c) {
+  b.field("prometheusEnabled", c.prometheusEnabled);
+  b.field("prometheusPort", c.prometheusPort, 1, kMaxPort);
+  b.finish();
+}
+
+// Checks that relate several keys.
+void crossCheck(const Config& c, std::vector<FieldError>& errors) {
+  const auto& as = c.scaling.autoScaling;
+  if (as.minInstances > as.maxInstances) {
+    errors.push_back({"scaling.autoScaling.minInstances",
+                      fmt::format("must not exceed maxInstances ({})", as.maxInstances)});
+  }
+  const auto& hc = c.loadBalancer.healthCheck;
+  if (hc.timeout > hc.interval) {
+    errors.push_back({"loadBalancer.healthCheck.timeout",
+                      fmt::format("must not exceed interval ({} ms)", hc.interval)});
+  }
+  if (hc.path.empty() || hc.path.front() != '/') {
+    errors.push_back({"loadBalancer.healthCheck.path", "must start with '/'"});
+  }
+  const auto& ssl = c.loadBalancer.ssl;
+  if (ssl.enabled && (ssl.certFile.empty() || ssl.keyFile.empty())) {
+    errors.push_back({ssl.certFile.empty() ? "loadBalancer.ssl.certFile" : "loadBalancer.ssl.keyFile",
+                      "is required when loadBalancer.ssl.enabled is true"});
+  }
+  if (ssl.enabled && ssl.protocols.empty()) {
+    errors.push_back({"loadBalancer.ssl.protocols", "must list at least one protocol"});
+  }
+  if (c.server.port == c.server.proxyPort) {
+    errors.push_back({"server.proxyPort", fmt::format("must differ from server.port ({})",
+                                                      c.server.port)});
+  }
+  if (c.monitoring.prometheusEnabled && (c.monitoring.prometheusPort == c.server.port ||
+                                         c.monitoring.prometheusPort == c.server.proxyPort)) {
+    errors.push_back({"monitoring.prometheusPort", "must differ from server.port and proxyPort"});
+  }
+  constexpr size_t kMinSecretBytes = 32;
+  if (!c.secrets.jwtSecret.empty() && c.secrets.jwtSecret.size() < kMinSecretBytes) {
+    errors.push_back({"JWT_SECRET", fmt::format("must be at least {} bytes long (HS256 keys "
+                                                "shorter than the hash are brute-forceable)",
+                                                kMinSecretBytes)});
+  }
+}
+
+Result<Config> bindDocument(YAML::Node root, const EnvLookup& env) {
+  std::vector<FieldError> errors;
+  if (root.IsDefined() && !root.IsNull() && !root.IsMap()) {
+    return std::unexpected(Error{ErrorCode::kValidation, "Invalid configuration",
+                                 {{"(root)", "the configuration must be a YAML mapping"}}});
+  }
+  if (!root.IsDefined() || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+
+  Origins origins;
+  for (const auto& binding : kEnvBindings) {
+    auto value = env(binding.name);
+    if (!value) continue;
+    if (setPath(root, splitPath(binding.path), 0, *value)) origins[binding.path] = binding.name;
+  }
+  Config config;
+  if (auto host = env("REDIS_HOST"); host && !host->empty()) config.cache.redis.enabled = true;
+  config.secrets.jwtSecret = env("JWT_SECRET").value_or("");
+  config.secrets.redisPassword = env("REDIS_PASSWORD").value_or("");
+
+  Binder top(root, "", errors, origins);
+  bindCluster(top.section("cluster"), config.cluster);
+  bindLoadBalancer(top.section("loadBalancer"), config.loadBalancer);
+  bindCache(top.section("cache"), config.cache);
+  bindScaling(top.section("scaling"), config.scaling);
+  bindServer(top.section("server"), config.server);
+  bindLogging(top.section("logging"), config.logging);
+  bindSecurity(top.section("security"), config.security);
+  bindMonitoring(top.section("monitoring"), config.monitoring);
+  top.finish();
+  if (errors.empty()) crossCheck(config, errors);
+  if (!errors.empty()) {
+    return std::unexpected(Error{ErrorCode::kValidation, "Invalid configuration", std::move(errors)});
+  }
+  return config;
+}
+
+Result<YAML::Node> parseYaml(const std::string& text, const std::string& source) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return std::unexpected(Error{
+        ErrorCode::kValidation, "Invalid configuration",
+        {{source, fmt::format("YAML syntax error at line {}, column {}: {}", e.mark.line + 1,
+                              e.mark.column + 1, e.msg)}}});
+  }
+}
+
+}  // namespace
+
+int Config::ioThreads() const {
+  if (cluster.workerCount > 0) return cluster.workerCount;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+EnvLookup processEnvironment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+Result<Config> loadConfigText(const std::string& yaml, const EnvLookup& env) {
+  auto root = parseYaml(yaml, "(config)");
+  if (!root) return std::unexpected(root.error());
+  return bindDocument(*root, env);
+}
+
+Result<Config> loadConfig(const std::optional<std::string>& file, const EnvLookup& env) {
+  if (!file) return bindDocument(YAML::Node(), env);
+  std::ifstream in(*file);
+  if (!in) {
+    return std::unexpected(Error{ErrorCode::kValidation, "Invalid configuration",
+                                 {{*file, "cannot be read (missing or not permitted)"}}});
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  auto root = parseYaml(text.str(), *file);
+  if (!root) return std::unexpected(root.error());
+  return bindDocument(*root, env);
+}
+
+}  // namespace ballast::core

@@ -1,0 +1,152 @@
+#pragma once
+// The typed configuration of the daemon. Keys mirror the seed's
+// InfrastructureConfig exactly (cluster.workerCount, loadBalancer.algorithm,
+// cache.memory.maxSize, ...) plus the sections ballast adds (server, logging,
+// security, monitoring). Every default is documented here; loadConfig()
+// validates once and refuses unknown keys, wrong types and out-of-range values
+// with the key's path.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace ballast::core {
+
+struct ClusterConfig {
+  bool enabled = true;               // master + worker processes (see DESIGN.md)
+  int workerCount = 0;               // I/O threads; 0 = one per CPU core
+  int maxRestarts = 3;               // worker restarts tolerated per window
+  int restartDelay = 1000;           // ms before a crashed worker is restarted
+  int gracefulShutdownTimeout = 30000;  // ms allowed for in-flight requests on stop
+  int healthCheckInterval = 30000;   // ms between the master's liveness checks
+  bool autoRestart = true;           // restart a crashed worker
+};
+
+struct HealthCheckConfig {
+  bool enabled = true;
+  int interval = 10000;              // ms between active checks of one server
+  int timeout = 5000;                // ms before a check counts as failed
+  std::string path = "/health";      // HTTP path probed on each server
+  int unhealthyThreshold = 3;        // consecutive failures to mark unhealthy
+  int healthyThreshold = 2;          // consecutive successes to mark healthy
+};
+
+struct SslConfig {
+  bool enabled = false;
+  std::vector<std::string> protocols{"TLSv1.2", "TLSv1.3"};  // only these two are allowed
+  std::string certFile;              // PEM certificate chain; required when enabled
+  std::string keyFile;               // PEM private key; required when enabled
+  int port = 8443;                   // TLS listener port
+};
+
+struct LoadBalancerConfig {
+  std::string algorithm = "round-robin";  // round-robin|weighted|least-connections|ip-hash|random|least-response-time
+  HealthCheckConfig healthCheck;
+  SslConfig ssl;
+};
+
+struct RedisCacheConfig {
+  bool enabled = false;              // also turned on by REDIS_HOST
+  std::string host = "localhost";
+  int port = 6379;
+  int ttl = 3600;                    // default entry TTL, seconds
+};
+
+struct MemoryCacheConfig {
+  bool enabled = true;
+  int maxSize = 10000;               // maximum number of entries
+  int ttl = 3600;                    // default entry TTL, seconds
+};
+
+struct CacheConfig {
+  RedisCacheConfig redis;
+  MemoryCacheConfig memory;
+};
+
+struct AutoScalingConfig {
+  bool enabled = false;              // off until a service has a provider that can scale
+  int minInstances = 2;
+  int maxInstances = 10;
+  int targetCpuPercent = 70;
+  int targetMemoryPercent = 80;
+};
+
+struct ScalingConfig {
+  AutoScalingConfig autoScaling;
+};
+
+struct LimitsConfig {
+  int maxHeaderBytes = 16384;        // request line + header block
+  int maxHeaderCount = 100;          // header fields per request
+  int maxBodyBytes = 1048576;        // admin API request body
+  int headerTimeout = 10000;         // ms to receive a complete header block (slowloris)
+  int idleTimeout = 60000;           // ms an idle keep-alive connection is kept
+};
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";    // admin API bind address (HOST)
+  int port = 3006;                   // admin API port (PORT)
+  std::string proxyHost = "0.0.0.0"; // proxy bind address
+  int proxyPort = 8080;              // proxy port (PROXY_PORT)
+  std::string dataDir = "./data";    // store and generated secrets (DATA_DIR)
+  std::string environment = "development";  // NODE_ENV
+  LimitsConfig limits;
+};
+
+struct LoggingConfig {
+  std::string level = "info";        // trace|debug|info|warn|error|critical|off (LOG_LEVEL)
+  std::string format = "text";       // text|json (LOG_FORMAT)
+  std::string dir = "./logs";        // daily files combined-/error-YYYY-MM-DD.log (LOG_DIR)
+};
+
+struct AuthConfig {
+  bool enabled = true;               // AUTH_ENABLED=false turns it off, with a warning
+  int tokenTtl = 3600;               // default lifetime of `ballast token`, seconds
+};
+
+struct SecurityConfig {
+  AuthConfig auth;
+  std::string corsOrigin;            // CORS_ORIGIN; empty = no cross-origin access
+};
+
+struct MonitoringConfig {
+  bool prometheusEnabled = false;    // PROMETHEUS_ENABLED: also serve /metrics on prometheusPort
+  int prometheusPort = 9090;         // PROMETHEUS_PORT
+};
+
+// Secrets come from the environment only, never from the file, and are never logged.
+struct Secrets {
+  std::string jwtSecret;             // JWT_SECRET; generated and stored when empty
+  std::string redisPassword;         // REDIS_PASSWORD
+};
+
+struct Config {
+  ClusterConfig cluster;
+  LoadBalancerConfig loadBalancer;
+  CacheConfig cache;
+  ScalingConfig scaling;
+  ServerConfig server;
+  LoggingConfig logging;
+  SecurityConfig security;
+  MonitoringConfig monitoring;
+  Secrets secrets;
+
+  // workerCount with 0 resolved to the number of cores.
+  int ioThreads() const;
+};
+
+// Reads one environment variable; injectable for tests.
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+EnvLookup processEnvironment();
+
+// Loads defaults, then the YAML file (when given), then the environment on top.
+// On failure: kValidation with one detail per problem ("cluster.workerCount",
+// "must be an integer between 1 and 256"); all problems are reported at once.
+Result<Config> loadConfig(const std::optional<std::string>& file, const EnvLookup& env);
+// The same, from YAML text (for tests and `config check -`).
+Result<Config> loadConfigText(const std::string& yaml, const EnvLookup& env);
+
+}  // namespace ballast::core

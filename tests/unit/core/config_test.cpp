@@ -1,0 +1,136 @@
+#include "core/config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+using namespace ballast::core;
+
+namespace {
+EnvLookup envOf(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+// The detail whose path starts with `path`, or nullptr.
+const FieldError* detailFor(const Error& error, const std::string& path) {
+  for (const auto& d : error.details) {
+    if (d.path.rfind(path, 0) == 0) return &d;
+  }
+  return nullptr;
+}
+}  // namespace
+
+TEST(Config, DefaultsMatchTheSeed) {
+  auto config = loadConfig(std::nullopt, envOf({}));
+  ASSERT_TRUE(config.has_value());
+  EXPECT_EQ(config->server.port, 3006);
+  EXPECT_EQ(config->server.host, "127.0.0.1");
+  EXPECT_EQ(config->server.proxyPort, 8080);
+  EXPECT_EQ(config->loadBalancer.algorithm, "round-robin");
+  EXPECT_EQ(config->loadBalancer.healthCheck.interval, 10000);
+  EXPECT_EQ(config->loadBalancer.healthCheck.unhealthyThreshold, 3);
+  EXPECT_EQ(config->cache.memory.maxSize, 10000);
+  EXPECT_FALSE(config->cache.redis.enabled);
+  EXPECT_TRUE(config->security.auth.enabled);
+  EXPECT_GE(config->ioThreads(), 1);
+}
+
+TEST(Config, ReadsSeedKeys) {
+  auto config = loadConfigText(R"(
+cluster: {workerCount: 3, restartDelay: 250}
+loadBalancer:
+  algorithm: least-connections
+  healthCheck: {interval: 2000, timeout: 500, path: /ready}
+cache: {memory: {maxSize: 42}}
+scaling: {autoScaling: {minInstances: 1, maxInstances: 4}}
+)",
+                               envOf({}));
+  ASSERT_TRUE(config.has_value()) << config.error().details.at(0).message;
+  EXPECT_EQ(config->cluster.workerCount, 3);
+  EXPECT_EQ(config->ioThreads(), 3);
+  EXPECT_EQ(config->cluster.restartDelay, 250);
+  EXPECT_EQ(config->loadBalancer.algorithm, "least-connections");
+  EXPECT_EQ(config->loadBalancer.healthCheck.path, "/ready");
+  EXPECT_EQ(config->cache.memory.maxSize, 42);
+  EXPECT_EQ(config->scaling.autoScaling.maxInstances, 4);
+}
+
+TEST(Config, UnknownKeyIsNamedWithItsPath) {
+  auto config = loadConfigText("loadBalancer:\n  healthCheck:\n    intervall: 5\n", envOf({}));
+  ASSERT_FALSE(config.has_value());
+  const auto* d = detailFor(config.error(), "loadBalancer.healthCheck.intervall");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->message, "unknown key");
+}
+
+TEST(Config, WrongTypeAndRangeAreReportedTogether) {
+  auto config = loadConfigText("cluster: {workerCount: many, autoRestart: maybe}\n"
+                               "server: {port: 70000}\n",
+                               envOf({}));
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().details.size(), 3u);
+  EXPECT_NE(detailFor(config.error(), "cluster.workerCount"), nullptr);
+  EXPECT_NE(detailFor(config.error(), "cluster.autoRestart"), nullptr);
+  const auto* port = detailFor(config.error(), "server.port");
+  ASSERT_NE(port, nullptr);
+  EXPECT_NE(port->message.find("between 1 and 65535"), std::string::npos);
+}
+
+TEST(Config, SectionThatIsNotAMappingIsRefused) {
+  auto config = loadConfigText("cluster: 5\n", envOf({}));
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().details.at(0).path, "cluster");
+}
+
+TEST(Config, YamlSyntaxErrorSaysWhere) {
+  auto config = loadConfigText("cluster: {workerCount: 2\n", envOf({}));
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().details.at(0).message.find("line"), std::string::npos);
+}
+
+TEST(Config, EnvironmentOverridesTheFile) {
+  auto config = loadConfigText("server: {port: 4000}\n",
+                               envOf({{"PORT", "4100"}, {"LOG_LEVEL", "debug"},
+                                      {"REDIS_HOST", "10.0.0.5"}, {"AUTH_ENABLED", "false"}}));
+  ASSERT_TRUE(config.has_value());
+  EXPECT_EQ(config->server.port, 4100);
+  EXPECT_EQ(config->logging.level, "debug");
+  EXPECT_TRUE(config->cache.redis.enabled);
+  EXPECT_EQ(config->cache.redis.host, "10.0.0.5");
+  EXPECT_FALSE(config->security.auth.enabled);
+}
+
+TEST(Config, BadEnvironmentValueNamesTheVariable) {
+  auto config = loadConfig(std::nullopt, envOf({{"PROXY_PORT", "eighty"}}));
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().details.at(0).path, "server.proxyPort (PROXY_PORT)");
+}
+
+TEST(Config, CrossFieldChecks) {
+  auto config = loadConfigText(
+      "scaling: {autoScaling: {minInstances: 5, maxInstances: 2}}\n", envOf({}));
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(detailFor(config.error(), "scaling.autoScaling.minInstances"), nullptr);
+
+  auto ssl = loadConfigText("loadBalancer: {ssl: {enabled: true}}\n", envOf({}));
+  ASSERT_FALSE(ssl.has_value());
+  EXPECT_NE(detailFor(ssl.error(), "loadBalancer.ssl.certFile"), nullptr);
+}
+
+TEST(Config, ShortJwtSecretIsRefusedWithoutEchoingIt) {
+  auto config = loadConfig(std::nullopt, envOf({{"JWT_SECRET", "hunter2"}}));
+  ASSERT_FALSE(config.has_value());
+  const auto* d = detailFor(config.error(), "JWT_SECRET");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->message.find("hunter2"), std::string::npos);
+}
+
+TEST(Config, TlsProtocolsAreRestricted) {
+  auto config = loadConfigText("loadBalancer: {ssl: {protocols: [TLSv1.1]}}\n", envOf({}));
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().details.at(0).path, "loadBalancer.ssl.protocols[0]");
+}
