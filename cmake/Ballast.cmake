@@ -1,7 +1,8 @@
 # One helper per kind of target, so every library and test is built the same way.
 
 set(BALLAST_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
-    -Wcast-align -Wunused -Woverloaded-virtual -Wimplicit-fallthrough)
+    -Wcast-align -Wunused -Woverloaded-virtual -Wimplicit-fallthrough
+    -Wno-missing-field-initializers)
 
 function(ballast_apply_warnings target)
   target_compile_options(${target} PRIVATE ${BALLAST_WARNINGS})

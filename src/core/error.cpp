@@ -17,6 +17,7 @@ int httpStatus(ErrorCode code) {
     case ErrorCode::kNotFound: return 404;
     case ErrorCode::kMethodNotAllowed: return 405;
     case ErrorCode::kConflict: return 409;
+    case ErrorCode::kRequestTimeout: return 408;
     case ErrorCode::kPayloadTooLarge: return 413;
     case ErrorCode::kUnsupportedMediaType: return 415;
     case ErrorCode::kHeadersTooLarge: return 431;
@@ -38,6 +39,7 @@ std::string_view codeName(ErrorCode code) {
     case ErrorCode::kNotFound: return "NOT_FOUND";
     case ErrorCode::kMethodNotAllowed: return "METHOD_NOT_ALLOWED";
     case ErrorCode::kConflict: return "CONFLICT";
+    case ErrorCode::kRequestTimeout: return "REQUEST_TIMEOUT";
     case ErrorCode::kPayloadTooLarge: return "PAYLOAD_TOO_LARGE";
     case ErrorCode::kUnsupportedMediaType: return "UNSUPPORTED_MEDIA_TYPE";
     case ErrorCode::kHeadersTooLarge: return "HEADERS_TOO_LARGE";

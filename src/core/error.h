@@ -18,6 +18,7 @@ enum class ErrorCode {
   kNotFound,              // 404
   kMethodNotAllowed,      // 405
   kConflict,              // 409: the resource exists or is in the wrong state
+  kRequestTimeout,        // 408: the client was too slow sending its request
   kPayloadTooLarge,       // 413
   kUnsupportedMediaType,  // 415
   kHeadersTooLarge,       // 431

@@ -11,7 +11,7 @@
 
 namespace ballast::core {
 
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;  // keeps keys in insertion order ("success" before "data")
 
 struct JsonLimits {
   size_t maxDepth = 64;  // deeper nesting is refused (stack exhaustion defence)

@@ -1,0 +1,212 @@
+#include "api/admin_api.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "api/envelope.h"
+#include "core/random.h"
+
+namespace ballast::api {
+
+using core::Error;
+using core::ErrorCode;
+
+namespace {
+
+constexpr std::string_view kProtectedPrefix = "/api/infrastructure/";
+
+bool isProtected(std::string_view path) {
+  return path.starts_with(kProtectedPrefix) || path == "/api/infrastructure";
+}
+
+bool hasBody(const http::Request& request) {
+  return !request.body.empty() || request.hasHeader("transfer-encoding") ||
+         (request.hasHeader("content-length") && request.header("content-length") != "0");
+}
+
+bool isJsonContentType(std::string_view value) {
+  const auto semicolon = value.find(';');
+  auto type = value.substr(0, semicolon);
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  return http::equalsIgnoreCase(type, "application/json");
+}
+
+http::Response unauthorized(const Error& error) {
+  auto response = errorResponse(error);
+  response.set("WWW-Authenticate", "Bearer realm=\"ballast\", error=\"invalid_token\"");
+  return response;
+}
+
+}  // namespace
+
+std::optional<std::string> percentDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    int value = 0;
+    for (size_t j = i + 1; j <= i + 2; ++j) {
+      const char c = text[j];
+      value <<= 4;
+      if (c >= '0' && c <= '9') value |= c - '0';
+      else if (c >= 'a' && c <= 'f') value |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F') value |= c - 'A' + 10;
+      else return std::nullopt;
+    }
+    if (value == 0) return std::nullopt;
+    out += static_cast<char>(value);
+    i += 2;
+  }
+  return out;
+}
+
+std::string requestIdFor(const http::Request& request) {
+  const auto given = request.header("x-request-id");
+  bool sane = !given.empty() && given.size() <= 128;
+  for (char c : given) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == ':' || c == '-';
+    sane = sane && ok;
+  }
+  if (sane) return std::string(given);
+  auto& random = core::FastRandom::instance();
+  return fmt::format("{:016x}{:016x}", random.next(), random.next());
+}
+
+void addSecurityHeaders(http::Response& response) {
+  response.set("X-Content-Type-Options", "nosniff");
+  response.set("X-Frame-Options", "DENY");
+  response.set("Referrer-Policy", "no-referrer");
+  response.set("Cross-Origin-Opener-Policy", "same-origin");
+  response.set("Cross-Origin-Resource-Policy", "same-origin");
+  response.set("X-DNS-Prefetch-Control", "off");
+  response.set("X-Permitted-Cross-Domain-Policies", "none");
+  response.set("X-XSS-Protection", "0");
+  if (response.header("cache-control").empty()) response.set("Cache-Control", "no-store");
+  if (response.header("content-type").starts_with("text/html")) {
+    response.set("Content-Security-Policy",
+                 "default-src 'self'; base-uri 'self'; frame-ancestors 'none'; object-src 'none'; "
+                 "form-action 'self'");
+  }
+}
+
+AdminApi::AdminApi(Options options, const security::JwtVerifier* verifier)
+    : options_(options), verifier_(verifier) {}
+
+void AdminApi::add(std::string method, std::string_view pattern,
+                   std::optional<security::Role> minRole, RouteHandler handler) {
+  router_.add(std::move(method), pattern, Route{minRole, std::move(handler)});
+}
+
+core::Result<security::Identity> AdminApi::authenticate(const http::Request& request) const {
+  if (!options_.authEnabled) return security::Identity{"anonymous", security::Role::kAdmin};
+  const auto header = request.header("authorization");
+  if (header.empty()) {
+    return core::fail(ErrorCode::kUnauthorized, "Authentication required: send Authorization: Bearer <token>");
+  }
+  constexpr std::string_view kBearer = "Bearer ";
+  if (header.size() <= kBearer.size() || !http::equalsIgnoreCase(header.substr(0, kBearer.size()), kBearer)) {
+    return core::fail(ErrorCode::kUnauthorized, "Authorization must use the Bearer scheme");
+  }
+  return verifier_->verify(header.substr(kBearer.size()));
+}
+
+http::Response AdminApi::dispatch(http::Request& request, const std::string& requestId,
+                                  std::string& subject) {
+  std::optional<security::Identity> identity;
+  if (isProtected(request.path)) {
+    auto authenticated = authenticate(request);
+    if (!authenticated) return unauthorized(authenticated.error());
+    identity = std::move(*authenticated);
+    subject = identity->subject;
+  }
+
+  auto match = router_.match(request.method, request.path);
+  if (match.route == nullptr) {
+    if (!match.allowed.empty()) {
+      auto response = errorResponse(Error{ErrorCode::kMethodNotAllowed,
+                                          fmt::format("Method {} is not allowed on {}",
+                                                      request.method, request.path), {}});
+      response.set("Allow", fmt::format("{}", fmt::join(match.allowed, ", ")));
+      return response;
+    }
+    return errorResponse(Error{ErrorCode::kNotFound, fmt::format("No route for {} {}", request.method, request.path), {}});
+  }
+  const Route& route = *match.route;
+  if (route.minRole) {
+    if (!identity) identity = security::Identity{"anonymous", std::nullopt};
+    if (!identity->role || !security::satisfies(*identity->role, *route.minRole)) {
+      return errorResponse(Error{ErrorCode::kForbidden,
+                                 fmt::format("This action needs the {} role; the token has {}",
+                                             security::roleName(*route.minRole),
+                                             identity->role ? security::roleName(*identity->role) : "none"),
+                                 {}});
+    }
+  }
+
+  RequestContext context{request, {}, identity.value_or(security::Identity{}), nullptr, requestId};
+  for (auto& [name, raw] : match.params) {
+    auto decoded = percentDecode(raw);
+    if (!decoded) {
+      return errorResponse(Error::validation("/" + name, "path parameter has a malformed percent-encoding"));
+    }
+    context.params[name] = std::move(*decoded);
+  }
+
+  if (hasBody(request)) {
+    if (!isJsonContentType(request.header("content-type"))) {
+      return errorResponse(Error{ErrorCode::kUnsupportedMediaType,
+                                 "Request bodies must be application/json", {}});
+    }
+    auto body = core::parseJson(request.body, {.maxDepth = options_.maxJsonDepth});
+    if (!body) return errorResponse(body.error());
+    context.body = std::move(*body);
+  }
+
+  auto reply = route.handler(context);
+  if (!reply) return errorResponse(reply.error());
+  http::Response response;
+  if (reply->rawBody) {
+    response.status = reply->status;
+    response.body = std::move(*reply->rawBody);
+    response.set("Content-Type", reply->contentType);
+  } else {
+    response = successResponse(reply->data, reply->status);
+  }
+  for (auto& [name, value] : reply->headers) response.set(name, std::move(value));
+  return response;
+}
+
+http::Response AdminApi::handle(http::Request& request) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string requestId = requestIdFor(request);
+  std::string subject = "-";
+  http::Response response = dispatch(request, requestId, subject);
+  response.set("X-Request-Id", requestId);
+  addSecurityHeaders(response);
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - started).count();
+  // Never log headers or bodies here: they may carry credentials.
+  spdlog::info("admin {} {} {} {:.3f}ms client={} sub={} rid={}", request.method, request.path,
+               response.status, static_cast<double>(micros) / 1000.0, request.remoteAddress,
+               subject, requestId);
+  return response;
+}
+
+http::Response AdminApi::reject(const core::Error& error, const http::Request& partial) {
+  const std::string requestId = requestIdFor(partial);
+  auto response = errorResponse(error);
+  response.set("X-Request-Id", requestId);
+  addSecurityHeaders(response);
+  spdlog::warn("admin refused request from {}: {} ({}) rid={}", partial.remoteAddress,
+               error.message, core::httpStatus(error.code), requestId);
+  return response;
+}
+
+}  // namespace ballast::api

@@ -1,0 +1,46 @@
+#include <fmt/format.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "app/bootstrap.h"
+#include "app/cli_args.h"
+#include "app/commands.h"
+#include "app/daemon.h"
+#include "telemetry/logging.h"
+
+namespace ballast::app {
+
+namespace {
+constexpr const char* kHelp = R"(Usage: ballast serve [--config FILE]
+
+Runs the daemon: the admin API on HOST:PORT (default 127.0.0.1:3006). Settings
+come from the built-in defaults, then FILE (YAML), then environment variables
+(PORT, HOST, PROXY_PORT, DATA_DIR, LOG_LEVEL, LOG_FORMAT, LOG_DIR, JWT_SECRET,
+AUTH_ENABLED, REDIS_HOST, ...; see the README). SIGTERM or SIGINT drains and exits.
+)";
+}  // namespace
+
+int serveCommand(const std::vector<std::string>& args) {
+  CliArgs cli(args, {"config"}, {"help"});
+  if (cli.flag("help")) {
+    fmt::print("{}", kHelp);
+    return kExitOk;
+  }
+  if (!cli.ok() || !cli.positional().empty()) {
+    fmt::print(stderr, "ballast serve: {}\n\n{}", cli.ok() ? "unexpected argument" : cli.error(), kHelp);
+    return kExitUsage;
+  }
+  auto config = loadConfigOrReport(cli.value("config"));
+  if (!config) return kExitFailure;
+  const auto& log = config->logging;
+  if (auto s = telemetry::initLogging({log.level, log.format, log.dir, true}); !s) {
+    fmt::print(stderr, "ballast: {}\n", s.error().message);
+    return kExitFailure;
+  }
+  ::signal(SIGPIPE, SIG_IGN);
+  return Daemon(std::move(*config)).run();
+}
+
+}  // namespace ballast::app

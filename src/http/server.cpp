@@ -1,0 +1,284 @@
+#include "http/server.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http/head_scanner.h"
+
+namespace ballast::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using asio::ip::tcp;
+using core::ErrorCode;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+struct HttpServer::Acceptors {
+  std::vector<std::unique_ptr<tcp::acceptor>> list;
+};
+
+struct HttpServer::Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  bool idle = true;  // waiting for the first byte of a request; touched only on the stream's executor
+};
+
+// The coroutines of one server, kept out of the header so Beast stays here.
+struct SessionRunner {
+  explicit SessionRunner(HttpServer& owner) : server(owner) {}
+  HttpServer& server;
+
+  asio::awaitable<void> accept(tcp::acceptor& acceptor) {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(server.pool_.next(), kTuple);
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+      if (ec) {
+        // Out of descriptors or similar: pause instead of spinning.
+        spdlog::warn("accept failed: {}", ec.message());
+        asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
+        co_await pause.async_wait(kTuple);
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), ec);
+      auto connection = std::make_shared<HttpServer::Connection>(std::move(socket));
+      auto executor = connection->stream.get_executor();
+      asio::co_spawn(executor, serve(connection), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> serve(std::shared_ptr<HttpServer::Connection> connection) {
+    server.track(connection);
+    try {
+      co_await session(*connection);
+    } catch (const std::exception& e) {
+      spdlog::error("connection failed: {}", e.what());
+    }
+    beast::error_code ignored;
+    connection->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    connection->stream.close();
+    server.untrack(connection);
+  }
+
+  asio::awaitable<void> session(HttpServer::Connection& conn) {
+    const auto& limits = server.limits_;
+    beast::flat_buffer buffer;
+    std::string peer;
+    {
+      beast::error_code ec;
+      auto endpoint = conn.stream.socket().remote_endpoint(ec);
+      if (!ec) peer = endpoint.address().to_string();
+    }
+    for (;;) {
+      // Idle: wait for the first byte of the next request.
+      conn.idle = true;
+      if (buffer.size() == 0) {
+        if (server.draining()) co_return;
+        conn.stream.expires_after(limits.idleTimeout);
+        auto [ec, n] = co_await conn.stream.async_read_some(buffer.prepare(4096), kTuple);
+        if (ec) co_return;  // closed, idle timeout, or drained
+        buffer.commit(n);
+      }
+      conn.idle = false;
+
+      Request request;
+      request.remoteAddress = peer;
+      auto failure = co_await readRequest(conn, buffer, request);
+      if (failure) {
+        co_await respond(conn, server.onError_(*failure, request), false);
+        co_return;
+      }
+      const bool clientKeepAlive = wantsKeepAlive(request);
+      Response response = callHandler(request);
+      const bool keepAlive = clientKeepAlive && !server.draining();
+      if (!co_await respond(conn, std::move(response), keepAlive, request.method == "HEAD") ||
+          !keepAlive) {
+        co_return;
+      }
+    }
+  }
+
+  Response callHandler(Request& request) {
+    try {
+      return server.handler_(request);
+    } catch (const std::exception& e) {
+      spdlog::error("handler failed for {} {}: {}", request.method, request.path, e.what());
+      return server.onError_(core::Error{ErrorCode::kInternal, "Internal server error", {}}, request);
+    }
+  }
+
+  static bool wantsKeepAlive(const Request& request) {
+    const auto connection = request.header("connection");
+    if (request.versionMinor == 0) return equalsIgnoreCase(connection, "keep-alive");
+    return !equalsIgnoreCase(connection, "close");
+  }
+
+  // Reads one request into `request`; an error when it must be refused.
+  asio::awaitable<std::optional<core::Error>> readRequest(HttpServer::Connection& conn,
+                                                          beast::flat_buffer& buffer,
+                                                          Request& request) {
+    const auto& limits = server.limits_;
+    conn.stream.expires_after(limits.headerTimeout);
+    HeadScanner scanner(limits.maxHeaderBytes, limits.maxHeaderCount);
+    for (;;) {
+      const auto* data = static_cast<const char*>(buffer.data().data());
+      auto result = scanner.scan(std::string_view(data, buffer.size()));
+      if (result.error) co_return result.error;
+      if (result.complete) break;
+      auto [ec, n] = co_await conn.stream.async_read_some(buffer.prepare(4096), kTuple);
+      if (ec == beast::error::timeout) {
+        co_return core::Error{ErrorCode::kRequestTimeout, "Request header not received in time", {}};
+      }
+      if (ec) co_return core::Error{ErrorCode::kBadRequest, "Connection closed mid-request", {}};
+      buffer.commit(n);
+    }
+
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits.maxHeaderBytes + 1));
+    parser.body_limit(limits.maxBodyBytes);
+    beast::error_code ec;
+    const size_t used = parser.put(asio::buffer(buffer.data().data(), scanner.headEnd()), ec);
+    if (ec || !parser.is_header_done()) co_return mapParseError(ec);
+    buffer.consume(used);
+    fillHead(parser.get(), request);
+
+    if (!parser.is_done()) {
+      if (equalsIgnoreCase(request.header("expect"), "100-continue") && buffer.size() == 0) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        auto [wec, written] = co_await asio::async_write(conn.stream, asio::buffer(kContinue), kTuple);
+        if (wec) co_return core::Error{ErrorCode::kBadRequest, "Connection closed", {}};
+      }
+      conn.stream.expires_after(limits.idleTimeout);
+      auto [rec, n] = co_await bhttp::async_read(conn.stream, buffer, parser, kTuple);
+      if (rec == beast::error::timeout) {
+        co_return core::Error{ErrorCode::kRequestTimeout, "Request body not received in time", {}};
+      }
+      if (rec) co_return mapParseError(rec);
+    }
+    request.body = std::move(parser.get().body());
+    co_return std::nullopt;
+  }
+
+  static core::Error mapParseError(const beast::error_code& ec) {
+    if (ec == bhttp::error::body_limit) {
+      return core::Error{ErrorCode::kPayloadTooLarge, "Request body exceeds the size limit", {}};
+    }
+    if (ec == bhttp::error::header_limit) {
+      return core::Error{ErrorCode::kHeadersTooLarge, "Request header block exceeds the size limit", {}};
+    }
+    return core::Error{ErrorCode::kBadRequest,
+                       "Malformed HTTP request: " + (ec ? ec.message() : std::string("incomplete head")), {}};
+  }
+
+  static void fillHead(const bhttp::request<bhttp::string_body>& message, Request& request) {
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    const auto question = request.target.find('?');
+    request.path = request.target.substr(0, question);
+    request.query = question == std::string::npos ? "" : request.target.substr(question + 1);
+    request.versionMinor = message.version() % 10;
+    for (const auto& field : message) {
+      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+  }
+
+  // Writes `response`; false when the connection broke.
+  asio::awaitable<bool> respond(HttpServer::Connection& conn, Response response, bool keepAlive,
+                                bool headRequest = false) {
+    bhttp::response<bhttp::string_body> message;
+    message.result(static_cast<unsigned>(response.status));
+    message.version(11);
+    for (auto& [name, value] : response.headers) message.insert(name, value);
+    message.body() = std::move(response.body);
+    message.keep_alive(keepAlive);
+    message.prepare_payload();
+    if (headRequest) message.body().clear();
+    conn.stream.expires_after(server.limits_.idleTimeout);
+    bhttp::response_serializer<bhttp::string_body> serializer(message);
+    if (headRequest) serializer.split(true);
+    beast::error_code ec;
+    if (headRequest) {
+      std::tie(ec, std::ignore) = co_await bhttp::async_write_header(conn.stream, serializer, kTuple);
+    } else {
+      std::tie(ec, std::ignore) = co_await bhttp::async_write(conn.stream, serializer, kTuple);
+    }
+    co_return !ec;
+  }
+};
+
+HttpServer::HttpServer(IoPool& pool, Handler handler, ErrorResponder onError, ServerLimits limits)
+    : pool_(pool),
+      handler_(std::move(handler)),
+      onError_(std::move(onError)),
+      limits_(limits),
+      acceptors_(std::make_unique<Acceptors>()),
+      runner_(std::make_unique<SessionRunner>(*this)) {}
+
+HttpServer::~HttpServer() = default;
+
+core::Status HttpServer::addListener(int fd) {
+  auto acceptor = std::make_unique<tcp::acceptor>(pool_.at(0));
+  beast::error_code ec;
+  sockaddr_storage addr{};
+  socklen_t len = sizeof(addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  acceptor->assign(addr.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
+  if (ec) return core::fail(ErrorCode::kInternal, "cannot adopt listening socket: " + ec.message());
+  acceptors_->list.push_back(std::move(acceptor));
+  return {};
+}
+
+void HttpServer::start() {
+  for (auto& acceptor : acceptors_->list) {
+    asio::co_spawn(acceptor->get_executor(), runner_->accept(*acceptor), asio::detached);
+  }
+}
+
+void HttpServer::drain() {
+  if (draining_.exchange(true)) return;
+  for (auto& acceptor : acceptors_->list) {
+    asio::post(acceptor->get_executor(), [a = acceptor.get()] {
+      beast::error_code ignored;
+      a->close(ignored);
+    });
+  }
+  std::lock_guard lock(mu_);
+  for (const auto& connection : connections_) {
+    asio::post(connection->stream.get_executor(), [connection] {
+      if (connection->idle) connection->stream.cancel();
+    });
+  }
+}
+
+std::vector<int> HttpServer::ports() const {
+  std::vector<int> out;
+  for (const auto& acceptor : acceptors_->list) {
+    beast::error_code ec;
+    auto endpoint = acceptor->local_endpoint(ec);
+    if (!ec) out.push_back(endpoint.port());
+  }
+  return out;
+}
+
+void HttpServer::track(const std::shared_ptr<Connection>& connection) {
+  std::lock_guard lock(mu_);
+  connections_.insert(connection);
+  active_.fetch_add(1);
+}
+
+void HttpServer::untrack(const std::shared_ptr<Connection>& connection) {
+  std::lock_guard lock(mu_);
+  connections_.erase(connection);
+  active_.fetch_sub(1);
+}
+
+}  // namespace ballast::http

@@ -1,0 +1,80 @@
+#pragma once
+// An HTTP/1.1 server for request/response handlers (the admin API): keep-alive,
+// limits on the header block, header count and body size, header-read and idle
+// timeouts (slowloris), strict framing (no bare LF, no obsolete line folding,
+// no Content-Length together with Transfer-Encoding), and graceful drain.
+//
+// Each connection is a coroutine on one IoPool loop. The handler runs on that
+// loop's thread and must not block for long.
+//
+// Thread-safety: start(), drain() and the accessors may be called from any thread.
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <unordered_set>
+#include <vector>
+
+#include "core/error.h"
+#include "http/io_pool.h"
+#include "http/message.h"
+
+namespace ballast::http {
+
+struct SessionRunner;
+
+struct ServerLimits {
+  size_t maxHeaderBytes = 16384;  // request line + header fields + final CRLF
+  size_t maxHeaderCount = 100;
+  size_t maxBodyBytes = 1 << 20;
+  std::chrono::milliseconds headerTimeout{10000};  // from the first byte to the end of the head
+  std::chrono::milliseconds idleTimeout{60000};    // keep-alive wait; also bounds body and write
+};
+
+// Answers a request. Called once per request, on the connection's loop.
+using Handler = std::function<Response(Request&)>;
+// Builds the response for a request the server refuses before the handler
+// (malformed, too large, too slow). `partial` has whatever was parsed (may be
+// empty fields). The connection is closed after it is sent.
+using ErrorResponder = std::function<Response(const core::Error&, const Request& partial)>;
+
+class HttpServer {
+ public:
+  HttpServer(IoPool& pool, Handler handler, ErrorResponder onError, ServerLimits limits);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Serves on a listening socket; takes ownership of `fd`.
+  core::Status addListener(int fd);
+  void start();
+  // Stops accepting and closes idle keep-alive connections; a connection busy
+  // with a request finishes it (its response says Connection: close) and closes.
+  void drain();
+  bool draining() const { return draining_.load(); }
+  size_t activeConnections() const { return active_.load(); }
+  std::vector<int> ports() const;
+
+  struct Connection;  // defined in server.cpp
+
+ private:
+  void track(const std::shared_ptr<Connection>& connection);
+  void untrack(const std::shared_ptr<Connection>& connection);
+  friend struct SessionRunner;
+
+  IoPool& pool_;
+  Handler handler_;
+  ErrorResponder onError_;
+  const ServerLimits limits_;
+  struct Acceptors;
+  std::unique_ptr<Acceptors> acceptors_;
+  std::unique_ptr<SessionRunner> runner_;  // the coroutines; lives as long as the server
+  std::atomic<bool> draining_{false};
+  std::atomic<size_t> active_{0};
+  std::mutex mu_;
+  std::unordered_set<std::shared_ptr<Connection>> connections_;  // guarded by mu_
+};
+
+}  // namespace ballast::http
