@@ -1,0 +1,34 @@
+#include "cache/loading_cache.h"
+
+#include "cache/early_refresh.h"
+
+namespace ballast::cache {
+
+LoadingCache::LoadingCache(MemoryCache& cache, core::Clock& clock, core::Random& random,
+                           double beta)
+    : cache_(cache), clock_(clock), random_(random), beta_(beta) {}
+
+core::Result<std::string> LoadingCache::getOrSet(const std::string& key, const Loader& loader,
+                                                 core::Millis ttl) {
+  auto cached = cache_.get(key);
+  if (!cached) return load(key, loader, ttl);
+  if (cached->ttl && shouldRefreshEarly(*cached->ttl, cached->computeTime, beta_, random_)) {
+    if (auto fresh = load(key, loader, ttl)) return fresh;
+  }
+  return std::move(cached->value);
+}
+
+core::Result<std::string> LoadingCache::load(const std::string& key, const Loader& loader,
+                                             core::Millis ttl) {
+  return flights_.run(key, [&]() -> core::Result<std::string> {
+    const core::MonoTime started = clock_.now();
+    auto value = loader();
+    if (!value) return value;
+    const auto took = std::chrono::duration_cast<core::Millis>(clock_.now() - started);
+    // A value too big for the cache is still the caller's answer; it is just not kept.
+    (void)cache_.set(key, *value, ttl, took);
+    return value;
+  });
+}
+
+}  // namespace ballast::cache
