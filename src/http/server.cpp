@@ -5,6 +5,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -94,7 +95,9 @@ struct SessionRunner {
       request.remoteAddress = peer;
       auto failure = co_await readRequest(conn, buffer, request);
       if (failure) {
-        co_await respond(conn, server.onError_(*failure, request), false);
+        if (co_await respond(conn, server.onError_(*failure, request), false)) {
+          co_await lingeringClose(conn, buffer);
+        }
         co_return;
       }
       const bool clientKeepAlive = wantsKeepAlive(request);
@@ -104,6 +107,23 @@ struct SessionRunner {
           !keepAlive) {
         co_return;
       }
+    }
+  }
+
+  // After refusing a request, stop sending but keep reading (and discarding)
+  // for a while, so a client still uploading gets to read the error instead of
+  // a connection reset (nginx's lingering close).
+  asio::awaitable<void> lingeringClose(HttpServer::Connection& conn, beast::flat_buffer& buffer) {
+    constexpr size_t kMaxDiscard = 8 << 20;
+    beast::error_code ec;
+    conn.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    conn.stream.expires_after(std::chrono::seconds(2));
+    size_t discarded = 0;
+    while (!ec && discarded < kMaxDiscard) {
+      buffer.clear();
+      size_t n = 0;
+      std::tie(ec, n) = co_await conn.stream.async_read_some(buffer.prepare(65536), kTuple);
+      discarded += n;
     }
   }
 
@@ -127,7 +147,18 @@ struct SessionRunner {
                                                           beast::flat_buffer& buffer,
                                                           Request& request) {
     const auto& limits = server.limits_;
-    conn.stream.expires_after(limits.headerTimeout);
+    // The header deadline cancels the read instead of closing the socket (as
+    // tcp_stream's own expiry would), so the client still gets its 408.
+    conn.stream.expires_never();
+    asio::steady_timer deadline(conn.stream.get_executor());
+    deadline.expires_after(limits.headerTimeout);
+    bool timedOut = false;
+    deadline.async_wait([&conn, &timedOut](const boost::system::error_code& ec) {
+      if (ec) return;  // cancelled: the head arrived in time (and the frame may be gone)
+      timedOut = true;
+      beast::error_code ignored;
+      conn.stream.socket().cancel(ignored);
+    });
     HeadScanner scanner(limits.maxHeaderBytes, limits.maxHeaderCount);
     for (;;) {
       const auto* data = static_cast<const char*>(buffer.data().data());
@@ -135,12 +166,13 @@ struct SessionRunner {
       if (result.error) co_return result.error;
       if (result.complete) break;
       auto [ec, n] = co_await conn.stream.async_read_some(buffer.prepare(4096), kTuple);
-      if (ec == beast::error::timeout) {
+      if (timedOut) {
         co_return core::Error{ErrorCode::kRequestTimeout, "Request header not received in time", {}};
       }
       if (ec) co_return core::Error{ErrorCode::kBadRequest, "Connection closed mid-request", {}};
       buffer.commit(n);
     }
+    deadline.cancel();
 
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits.maxHeaderBytes + 1));

@@ -1,0 +1,177 @@
+"""Starts the real build/ballast on free loopback ports and talks HTTP to it.
+
+Standard library only, so the suite needs nothing beyond python3. Every wait
+polls a condition with a deadline; nothing sleeps a fixed time and hopes.
+"""
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BINARY = os.environ.get("BALLAST_BINARY", os.path.join(ROOT, "build", "ballast"))
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(condition, timeout=10.0, interval=0.02, message="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = {k.lower(): v for k, v in headers}
+        self.body = body
+
+    @property
+    def json(self):
+        return json.loads(self.body)
+
+
+class Ballast:
+    """One ballast process with its own data and log directories."""
+
+    def __init__(self, env=None, config=None, workdir=None):
+        self.workdir = workdir or tempfile.mkdtemp(prefix="ballast-it-")
+        self.port = free_port()
+        self.proxy_port = free_port()
+        self.env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "PORT": str(self.port),
+            "PROXY_PORT": str(self.proxy_port),
+            "HOST": "127.0.0.1",
+            "DATA_DIR": os.path.join(self.workdir, "data"),
+            "LOG_DIR": os.path.join(self.workdir, "logs"),
+            "LOG_LEVEL": "info",
+        }
+        self.env.update(env or {})
+        self.config_path = None
+        if config is not None:
+            self.config_path = os.path.join(self.workdir, "ballast.yaml")
+            with open(self.config_path, "w") as f:
+                f.write(config)
+        self.proc = None
+        self.stdout_path = os.path.join(self.workdir, "stdout.log")
+
+    def args(self, *extra):
+        cmd = [BINARY] + list(extra)
+        if self.config_path and extra and extra[0] in ("serve", "token"):
+            cmd += ["--config", self.config_path]
+        return cmd
+
+    def start(self, wait=True, **popen):
+        with open(self.stdout_path, "ab") as out:
+            self.proc = subprocess.Popen(self.args("serve"), env=self.env, stdout=out,
+                                         stderr=subprocess.STDOUT, **popen)
+        if wait:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout=15):
+        def ready():
+            if self.proc.poll() is not None:
+                raise AssertionError(f"ballast exited with {self.proc.returncode}:\n{self.output()}")
+            try:
+                return self.request("GET", "/health").status == 200
+            except OSError:
+                return False
+        wait_until(ready, timeout, message="ballast /health")
+
+    def output(self):
+        with open(self.stdout_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def run(self, *args, env=None):
+        """Runs a ballast subcommand to completion."""
+        full_env = dict(self.env)
+        full_env.update(env or {})
+        return subprocess.run(self.args(*args), env=full_env, capture_output=True, text=True, timeout=30)
+
+    def token(self, role="admin", **extra):
+        cmd = ["token", "--role", role]
+        for k, v in extra.items():
+            cmd += [f"--{k}", str(v)]
+        result = self.run(*cmd)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    def request(self, method, path, body=None, headers=None, token=None, timeout=10):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            hdrs = dict(headers or {})
+            if token:
+                hdrs["Authorization"] = f"Bearer {token}"
+            if body is not None and not isinstance(body, (bytes, str)):
+                body = json.dumps(body)
+                hdrs.setdefault("Content-Type", "application/json")
+            conn.request(method, path, body=body, headers=hdrs)
+            r = conn.getresponse()
+            return Response(r.status, r.getheaders(), r.read())
+        finally:
+            conn.close()
+
+    def signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def stop(self, timeout=30):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode if self.proc else None
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class BallastTestCase(unittest.TestCase):
+    """Starts one ballast per test class (override `env`/`config`)."""
+
+    env = None
+    config = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ballast = Ballast(env=cls.env, config=cls.config).start()
+        cls.admin = cls.ballast.token("admin")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ballast.cleanup()
+
+
+def raw_exchange(port, data, timeout=5.0):
+    """Sends raw bytes and returns everything the server answers until it closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(data)
+        chunks = []
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
