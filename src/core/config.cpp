@@ -141,6 +141,9 @@ class Binder {
     out = std::move(items);
   }
 
+  // A key handled elsewhere (not an unknown key).
+  void markKnown(const std::string& key) { seen_.insert(key); }
+
   void finish() {
     if (!node_.IsMap()) return;
     for (const auto& item : node_) {
@@ -283,6 +286,60 @@ void bindMonitoring(Binder b, MonitoringConfig& c) {
   b.finish();
 }
 
+// YAML to JSON with the YAML 1.2 core schema's scalar types: unquoted integers,
+// booleans and null become JSON numbers, booleans and null; everything else a string.
+Json yamlToJson(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      Json out = Json::object();
+      for (const auto& item : node) out[item.first.Scalar()] = yamlToJson(item.second);
+      return out;
+    }
+    case YAML::NodeType::Sequence: {
+      Json out = Json::array();
+      for (const auto& item : node) out.push_back(yamlToJson(item));
+      return out;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string& text = node.Scalar();
+      if (node.Tag() == "!") return text;  // quoted: always a string
+      int64_t integer = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), integer);
+      if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) return integer;
+      if (text == "true" || text == "True" || text == "TRUE") return true;
+      if (text == "false" || text == "False" || text == "FALSE") return false;
+      if (text == "null" || text == "~" || text.empty()) return nullptr;
+      return text;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+// `services:` — a list of services, each parsed like the API's service body.
+void bindServices(const YAML::Node& node, Config& config, std::vector<FieldError>& errors) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!node.IsSequence()) {
+    errors.push_back({"services", "must be a list of services"});
+    return;
+  }
+  const ServiceDefaults defaults{config.loadBalancer.algorithm, config.loadBalancer.healthCheck};
+  std::set<std::string> names;
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string path = fmt::format("services[{}]", i);
+    auto spec = parseServiceSpec(yamlToJson(node[i]), defaults, PathStyle::kDotted, path, true);
+    if (!spec) {
+      for (auto& d : spec.error().details) errors.push_back(d);
+      continue;
+    }
+    if (!names.insert(spec->name).second) {
+      errors.push_back({path + ".name", fmt::format("\"{}\" is defined twice", spec->name)});
+      continue;
+    }
+    config.services.push_back(std::move(*spec));
+  }
+}
+
 // Checks that relate several keys.
 void crossCheck(const Config& c, std::vector<FieldError>& errors) {
   const auto& as = c.scaling.autoScaling;
@@ -350,7 +407,9 @@ Result<Config> bindDocument(YAML::Node root, const EnvLookup& env) {
   bindLogging(top.section("logging"), config.logging);
   bindSecurity(top.section("security"), config.security);
   bindMonitoring(top.section("monitoring"), config.monitoring);
+  top.markKnown("services");
   top.finish();
+  if (errors.empty()) bindServices(root["services"], config, errors);
   if (errors.empty()) crossCheck(config, errors);
   if (!errors.empty()) {
     return std::unexpected(Error{ErrorCode::kValidation, "Invalid configuration", std::move(errors)});

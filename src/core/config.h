@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/health_check_config.h"
+#include "core/service_spec.h"
 
 namespace ballast::core {
 
@@ -23,15 +25,6 @@ struct ClusterConfig {
   int gracefulShutdownTimeout = 30000;  // ms allowed for in-flight requests on stop
   int healthCheckInterval = 30000;   // ms between the master's liveness checks
   bool autoRestart = true;           // restart a crashed worker
-};
-
-struct HealthCheckConfig {
-  bool enabled = true;
-  int interval = 10000;              // ms between active checks of one server
-  int timeout = 5000;                // ms before a check counts as failed
-  std::string path = "/health";      // HTTP path probed on each server
-  int unhealthyThreshold = 3;        // consecutive failures to mark unhealthy
-  int healthyThreshold = 2;          // consecutive successes to mark healthy
 };
 
 struct SslConfig {
@@ -132,6 +125,9 @@ struct Config {
   LoggingConfig logging;
   SecurityConfig security;
   MonitoringConfig monitoring;
+  // Proxied services; `default` takes every request no other route matches.
+  // Runtime changes made through the API are kept in the store on top of these.
+  std::vector<ServiceSpec> services;
   Secrets secrets;
 
   // workerCount with 0 resolved to the number of cores.

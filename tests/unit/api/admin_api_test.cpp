@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "api/validation.h"
+#include "core/json_reader.h"
 
 using namespace ballast;
 using api::AdminApi;
@@ -19,7 +19,7 @@ class AdminApiTest : public ::testing::Test {
              [](RequestContext& ctx) -> core::Result<Reply> { return Reply{.data = {{"id", ctx.param("id")}}}; });
     api_.add("POST", "/api/infrastructure/things", security::Role::kOperator,
              [](RequestContext& ctx) -> core::Result<Reply> {
-               api::BodyValidator v(ctx.body);
+               core::JsonReader v(ctx.body);
                auto port = v.integer("port", {.required = true, .min = 1, .max = 65535});
                v.rejectUnknown();
                if (auto s = v.result(); !s) return std::unexpected(s.error());
