@@ -54,8 +54,8 @@ class HealthThreshold {
   void reset(HealthStatus status);
 
  private:
-  const int healthyThreshold_;
-  const int unhealthyThreshold_;
+  int healthyThreshold_;
+  int unhealthyThreshold_;
   HealthStatus status_;
   int passed_ = 0;
   int failed_ = 0;

@@ -56,9 +56,13 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   // Ejected by passive outlier detection.
   bool isEjected() const { return hasFlag(kEjected); }
   bool setEjected(bool on) { return setFlag(kEjected, on); }
+  // Its circuit breaker is open (cleared when the breaker's wait is over, so
+  // half-open trial requests can reach it).
+  bool isCircuitOpen() const { return hasFlag(kCircuitOpen); }
+  bool setCircuitOpen(bool on) { return setFlag(kCircuitOpen, on); }
 
   // True when a balancer may pick the server: healthy, not in maintenance, not
-  // draining, not ejected and weight > 0. Two relaxed loads.
+  // draining, not ejected, circuit not open and weight > 0. Two relaxed loads.
   bool isEligible() const { return flags_.load(std::memory_order_relaxed) == 0 && weight() > 0; }
 
   // --- Slow start: after the server becomes healthy its weight ramps linearly
@@ -84,7 +88,7 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   std::optional<double> ewmaLatencyMicros() const;
 
  private:
-  enum Flag : uint32_t { kUnhealthy = 1, kMaintenance = 2, kDraining = 4, kEjected = 8 };
+  enum Flag : uint32_t { kUnhealthy = 1, kMaintenance = 2, kDraining = 4, kEjected = 8, kCircuitOpen = 16 };
   static constexpr int64_t kNoSlowStart = INT64_MIN;
   static constexpr double kUnmeasured = -1.0;
 
