@@ -10,12 +10,19 @@
 
 #include "api/admin_api.h"
 #include "api/health_routes.h"
+#include "api/loadbalancer_routes.h"
+#include "api/services_routes.h"
 #include "app/bootstrap.h"
+#include "core/time_format.h"
 #include "http/io_pool.h"
 #include "http/listener.h"
 #include "http/server.h"
+#include "proxy/catalog.h"
+#include "proxy/proxy_server.h"
 #include "security/jwt.h"
+#include "store/event_log.h"
 #include "store/service_status.h"
+#include "store/services_repo.h"
 #include "store/store.h"
 #include "telemetry/system_stats.h"
 
@@ -27,11 +34,17 @@ using namespace std::chrono_literals;
 struct Daemon::Parts {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<store::ServiceStatusRepository> serviceStatus;
+  // Control plane: services and servers (the proxy listener reads `registry`).
+  std::unique_ptr<store::EventLog> eventLog;
+  std::unique_ptr<store::ServicesRepository> servicesRepo;
+  std::unique_ptr<proxy::Registry> registry;
+  std::unique_ptr<proxy::Catalog> catalog;
   std::unique_ptr<security::JwtVerifier> verifier;
   std::unique_ptr<telemetry::SystemSampler> system;
   std::unique_ptr<api::AdminApi> adminApi;
   std::unique_ptr<http::IoPool> pool;
   std::unique_ptr<http::HttpServer> adminServer;
+  std::unique_ptr<proxy::ProxyServer> proxyServer;
   asio::io_context control{1};  // periodic work and signals, on the main thread
 };
 
@@ -50,16 +63,65 @@ void scheduleSampling(asio::steady_timer& timer, telemetry::SystemSampler& sampl
   });
 }
 
-// Polls until the server has no connections left or the deadline passes.
-void awaitDrained(asio::steady_timer& timer, http::HttpServer& server,
+// Events of the data and control planes: logged at once, stored in batches.
+proxy::EventSink eventSink(store::EventLog& log, const core::Clock& clock) {
+  return [&log, &clock](const proxy::Event& e) {
+    const auto level = e.level == "error" ? spdlog::level::err
+                       : e.level == "warning" ? spdlog::level::warn : spdlog::level::info;
+    spdlog::log(level, "event {} {}: {}", e.type, e.service.empty() ? "-" : e.service, e.message);
+    log.record({0, e.type, e.service, e.serverId, e.message, e.level, core::isoUtc(clock.wallNow())});
+  };
+}
+
+// Control-plane upkeep every 250 ms: drained servers leave the registry
+// (Catalog::reapDrained) and queued events are written to the store.
+void scheduleUpkeep(asio::steady_timer& timer, proxy::Catalog& catalog, store::EventLog& events) {
+  timer.expires_after(250ms);
+  timer.async_wait([&timer, &catalog, &events](const boost::system::error_code& ec) {
+    if (ec) return;
+    catalog.reapDrained();
+    if (auto s = events.flush(); !s) spdlog::warn("event log: {}", s.error().message);
+    scheduleUpkeep(timer, catalog, events);
+  });
+}
+
+std::string describeError(const core::Error& error) {
+  std::string text = error.message;
+  for (const auto& d : error.details) text += fmt::format("; {}: {}", d.path, d.message);
+  return text;
+}
+
+// Polls until no connection is left (`open` counts them) or the deadline passes.
+void awaitDrained(asio::steady_timer& timer, std::function<size_t()> open,
                   std::chrono::steady_clock::time_point deadline, std::function<void(bool)> done) {
-  if (server.activeConnections() == 0 || std::chrono::steady_clock::now() >= deadline) {
-    done(server.activeConnections() == 0);
+  if (open() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    done(open() == 0);
     return;
   }
   timer.expires_after(20ms);
-  timer.async_wait([&timer, &server, deadline, done = std::move(done)](const boost::system::error_code&) mutable {
-    awaitDrained(timer, server, deadline, std::move(done));
+  timer.async_wait([&timer, open = std::move(open), deadline, done = std::move(done)](
+                       const boost::system::error_code&) mutable {
+    awaitDrained(timer, std::move(open), deadline, std::move(done));
+  });
+}
+
+// The listening socket named `name`: inherited from a supervisor (index
+// `inheritedIndex` when unnamed) or opened on host:port.
+core::Result<int> listenerFor(const std::string& name, int inheritedIndex, const std::string& host, int port) {
+  if (auto inherited = http::inheritedListener(name, inheritedIndex)) {
+    spdlog::info("{} using inherited socket fd {}", name, *inherited);
+    return *inherited;
+  }
+  return http::openListener(host, port);
+}
+
+// Un-ejects servers and lets half-open trials through, every 100 ms.
+void scheduleServiceSweep(asio::steady_timer& timer, proxy::Registry& registry) {
+  timer.expires_after(100ms);
+  timer.async_wait([&timer, &registry](const boost::system::error_code& ec) {
+    if (ec) return;
+    for (const auto& service : registry.list()) service->sweep();
+    scheduleServiceSweep(timer, registry);
   });
 }
 
@@ -77,6 +139,17 @@ int Daemon::run() {
   }
   p.store = std::move(*store);
   p.serviceStatus = std::make_unique<store::ServiceStatusRepository>(p.store->db());
+
+  // Services and servers: the store, seeded from the config file on first sight.
+  auto& clock = core::SystemClock::instance();
+  p.eventLog = std::make_unique<store::EventLog>(p.store->db());
+  p.servicesRepo = std::make_unique<store::ServicesRepository>(p.store->db());
+  p.registry = std::make_unique<proxy::Registry>(clock, core::FastRandom::instance(), eventSink(*p.eventLog, clock));
+  p.catalog = std::make_unique<proxy::Catalog>(*p.registry, *p.servicesRepo, core::FastRandom::instance());
+  if (auto s = p.catalog->loadAtStart(cfg.services, {cfg.loadBalancer.algorithm, cfg.loadBalancer.healthCheck}); !s) {
+    spdlog::critical("cannot load services: {}", describeError(s.error()));
+    return kExitFailure;
+  }
 
   if (cfg.security.auth.enabled) {
     auto secret = resolveJwtSecret(cfg, *p.store);
@@ -101,6 +174,8 @@ int Daemon::run() {
   api::registerHealthRoutes(*p.adminApi, {core::SystemClock::instance(), started, *p.system,
                                           *p.serviceStatus, [&stopping] { return stopping.load(); },
                                           BALLAST_VERSION});
+  api::registerLoadBalancerRoutes(*p.adminApi, *p.catalog);
+  api::registerServicesRoutes(*p.adminApi, *p.catalog);
 
   const auto& limits = cfg.server.limits;
   p.pool = std::make_unique<http::IoPool>(cfg.ioThreads());
@@ -111,30 +186,40 @@ int Daemon::run() {
                          static_cast<size_t>(limits.maxBodyBytes), std::chrono::milliseconds(limits.headerTimeout),
                          std::chrono::milliseconds(limits.idleTimeout)});
 
-  int fd = -1;
-  if (auto inherited = http::inheritedListener("admin", 0)) {
-    fd = *inherited;
-    spdlog::info("admin API using inherited socket fd {}", fd);
-  } else {
-    auto opened = http::openListener(cfg.server.host, cfg.server.port);
-    if (!opened) {
-      spdlog::critical("{}", opened.error().message);
+  p.proxyServer = std::make_unique<proxy::ProxyServer>(
+      *p.pool, *p.registry,
+      proxy::ProxyOptions{{static_cast<size_t>(limits.maxHeaderBytes), static_cast<size_t>(limits.maxHeaderCount)},
+                          std::chrono::milliseconds(limits.headerTimeout),
+                          std::chrono::milliseconds(limits.idleTimeout)});
+
+  auto adminFd = listenerFor("admin", 0, cfg.server.host, cfg.server.port);
+  auto proxyFd = adminFd ? listenerFor("proxy", 1, cfg.server.proxyHost, cfg.server.proxyPort) : adminFd;
+  for (const auto* fd : {&adminFd, &proxyFd}) {
+    if (!*fd) {
+      spdlog::critical("{}", fd->error().message);
       return kExitFailure;
     }
-    fd = *opened;
   }
-  if (auto s = p.adminServer->addListener(fd); !s) {
-    spdlog::critical("{}", s.error().message);
-    return kExitFailure;
+  for (auto added : {p.adminServer->addListener(*adminFd), p.proxyServer->addListener(*proxyFd)}) {
+    if (!added) {
+      spdlog::critical("{}", added.error().message);
+      return kExitFailure;
+    }
   }
 
   p.pool->start();
   p.adminServer->start();
-  spdlog::info("ballast {} ready: admin API on {}:{} ({} I/O threads, data in {})", BALLAST_VERSION,
-               cfg.server.host, http::boundPort(fd), cfg.ioThreads(), cfg.server.dataDir);
+  p.proxyServer->start();
+  spdlog::info("ballast {} ready: admin API on {}:{}, proxy on {}:{} ({} I/O threads, data in {})",
+               BALLAST_VERSION, cfg.server.host, http::boundPort(*adminFd), cfg.server.proxyHost,
+               http::boundPort(*proxyFd), cfg.ioThreads(), cfg.server.dataDir);
 
   asio::steady_timer sampling(p.control);
   scheduleSampling(sampling, *p.system);
+  asio::steady_timer upkeep(p.control);
+  scheduleUpkeep(upkeep, *p.catalog, *p.eventLog);
+  asio::steady_timer serviceSweep(p.control);
+  scheduleServiceSweep(serviceSweep, *p.registry);
   asio::steady_timer drainTimer(p.control);
   asio::signal_set signals(p.control, SIGTERM, SIGINT, SIGHUP);
   int exitCode = kExitOk;
@@ -147,18 +232,20 @@ int Daemon::run() {
           return;
         }
         if (stopping.exchange(true)) return;
+        auto open = [&p] { return p.adminServer->activeConnections() + p.proxyServer->activeConnections(); };
         spdlog::info("{} received: draining ({} connections open, up to {} ms)",
-                     signal == SIGTERM ? "SIGTERM" : "SIGINT", p.adminServer->activeConnections(),
-                     cfg.cluster.gracefulShutdownTimeout);
+                     signal == SIGTERM ? "SIGTERM" : "SIGINT", open(), cfg.cluster.gracefulShutdownTimeout);
         p.adminServer->drain();
+        p.proxyServer->drain();
         const auto deadline = std::chrono::steady_clock::now() +
                               std::chrono::milliseconds(cfg.cluster.gracefulShutdownTimeout);
-        awaitDrained(drainTimer, *p.adminServer, deadline, [&](bool clean) {
+        awaitDrained(drainTimer, open, deadline, [&, open](bool clean) {
           if (clean) {
             spdlog::info("drained; exiting");
           } else {
-            spdlog::warn("graceful shutdown timeout: closing {} connections", p.adminServer->activeConnections());
+            spdlog::warn("graceful shutdown timeout: closing {} connections", open());
           }
+          serviceSweep.cancel();
           sampling.cancel();
           signals.cancel();
           p.control.stop();
@@ -169,6 +256,7 @@ int Daemon::run() {
 
   p.pool->stop();
   p.pool->join();
+  if (auto s = p.eventLog->flush(); !s) spdlog::warn("event log: {}", s.error().message);
   spdlog::default_logger()->flush();
   return exitCode;
 }

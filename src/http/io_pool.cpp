@@ -4,8 +4,10 @@ namespace ballast::http {
 
 IoPool::IoPool(int threads) {
   for (int i = 0; i < threads; ++i) {
-    // Concurrency hint 1: each loop is run by exactly one thread.
-    contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
+    // Each loop is run by exactly one thread and every socket is used only on
+    // its own loop, so per-descriptor I/O locking is off (registration and the
+    // scheduler stay locked: other threads post work and register sockets).
+    contexts_.push_back(std::make_unique<boost::asio::io_context>(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO));
     guards_.push_back(boost::asio::make_work_guard(*contexts_.back()));
   }
 }

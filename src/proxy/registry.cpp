@@ -23,14 +23,14 @@ bool hostEquals(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-Service* RouteTable::match(std::string_view host, std::string_view path) const {
+const std::shared_ptr<Service>* RouteTable::match(std::string_view host, std::string_view path) const {
   const auto bareHost = stripPort(host);
   for (const auto& entry : entries) {
     if (!entry.host.empty() && !hostEquals(entry.host, bareHost)) continue;
     if (!path.starts_with(entry.pathPrefix)) continue;
-    return entry.service.get();
+    return &entry.service;
   }
-  return fallback.get();
+  return fallback ? &fallback : nullptr;
 }
 
 Registry::Registry(core::Clock& clock, core::Random& random, EventSink events)

@@ -37,8 +37,9 @@ struct RouteTable {
   std::shared_ptr<Service> fallback;
   uint64_t version = 0;
 
-  // The service for a request, or null.
-  Service* match(std::string_view host, std::string_view path) const;
+  // The service for a request, or null. The pointer is valid while the table
+  // lives: copy the shared_ptr to keep the service for a whole request.
+  const std::shared_ptr<Service>* match(std::string_view host, std::string_view path) const;
 };
 
 class Registry {

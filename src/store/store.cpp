@@ -22,6 +22,35 @@ const std::vector<Migration>& schemaMigrations() {
           updated_at    TEXT NOT NULL
         );
       )"},
+      // The load balancer's runtime state (services_repo.h) and the event log
+      // (event_log.h). A server belongs to one service and goes with it.
+      {2, R"(
+        CREATE TABLE services (
+          name       TEXT PRIMARY KEY,
+          spec       TEXT NOT NULL,
+          origin     TEXT NOT NULL DEFAULT 'api',
+          updated_at TEXT NOT NULL
+        );
+        CREATE TABLE servers (
+          id          TEXT PRIMARY KEY,
+          service     TEXT NOT NULL REFERENCES services(name) ON DELETE CASCADE,
+          host        TEXT NOT NULL,
+          port        INTEGER NOT NULL,
+          weight      INTEGER NOT NULL DEFAULT 1,
+          maintenance INTEGER NOT NULL DEFAULT 0,
+          created_at  TEXT NOT NULL,
+          UNIQUE(service, host, port)
+        );
+        CREATE TABLE events (
+          id        INTEGER PRIMARY KEY AUTOINCREMENT,
+          type      TEXT NOT NULL,
+          service   TEXT NOT NULL DEFAULT '',
+          server_id TEXT NOT NULL DEFAULT '',
+          message   TEXT NOT NULL,
+          level     TEXT NOT NULL,
+          timestamp TEXT NOT NULL
+        );
+      )"},
   };
   return migrations;
 }

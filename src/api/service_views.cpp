@@ -1,0 +1,115 @@
+#include "api/service_views.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/json_reader.h"
+#include "core/service_spec.h"
+
+namespace ballast::api {
+
+using core::Json;
+
+namespace {
+
+double roundTo(double value, double scale) { return std::round(value * scale) / scale; }
+
+Json serversJson(const proxy::Service& service) {
+  Json servers = Json::array();
+  for (const auto& s : service.balancer().servers()) servers.push_back(serverJson(s));
+  return servers;
+}
+
+}  // namespace
+
+core::Result<ServerBody> readServerBody(const Json& body) {
+  core::JsonReader v(body);
+  auto host = v.string("host", {.required = true, .minLength = 1, .maxLength = 253});
+  if (host && !core::isValidHost(*host)) v.addError("host", "must be a host name or IP address");
+  auto port = v.integer("port", {.required = true, .min = 1, .max = 65535});
+  auto weight = v.integer("weight", {.min = 0, .max = 1000});
+  v.rejectUnknown();
+  if (auto ok = v.result(); !ok) return std::unexpected(ok.error());
+  return ServerBody{*host, static_cast<int>(*port), static_cast<int>(weight.value_or(1))};
+}
+
+std::string serverStatus(const ServerInfo& s) {
+  if (s.draining) return "draining";
+  if (s.maintenance) return "maintenance";
+  return "active";
+}
+
+std::string serverHealth(const ServerInfo& s) {
+  if (!s.healthy) return "unhealthy";
+  if (s.ejected) return "ejected";
+  if (s.circuitOpen) return "circuit-open";
+  return "healthy";
+}
+
+Json serverJson(const ServerInfo& s) {
+  return {{"id", s.id},
+          {"host", s.host},
+          {"port", s.port},
+          {"weight", s.weight},
+          {"status", serverStatus(s)},
+          {"health", serverHealth(s)},
+          {"connections", std::max<int64_t>(0, s.connections)},
+          {"responseTime", roundTo(s.responseTime, 10)}};
+}
+
+Json removedServerJson(const proxy::RemovedServer& removed) {
+  Json out = serverJson(removed.server);
+  out["status"] = removed.draining ? "draining" : "removed";
+  out["service"] = removed.service;
+  return out;
+}
+
+namespace {
+
+// ballast's counters beyond the seed's, placed after the seed's fields.
+void addExtraCounters(Json& out, const proxy::ServiceCounters& c) {
+  const auto relaxed = std::memory_order_relaxed;
+  out["retries"] = c.retries.load(relaxed);
+  out["rejected"] = c.noServer.load(relaxed) + c.limited.load(relaxed) + c.circuitRejected.load(relaxed);
+}
+
+Json seedCounters(const proxy::ServiceCounters& c) {
+  const auto relaxed = std::memory_order_relaxed;
+  const uint64_t requests = c.requests.load(relaxed);
+  const uint64_t responses = c.responses.load(relaxed);
+  const double average = responses == 0 ? 0.0 : static_cast<double>(c.responseMicros.load(relaxed)) /
+                                                    static_cast<double>(responses) / 1000.0;
+  const double errorRate = requests == 0 ? 0.0 : std::min(1.0, static_cast<double>(c.errors.load(relaxed)) /
+                                                                    static_cast<double>(requests));
+  return {{"totalRequests", requests},
+          {"totalConnections", c.connections.load(relaxed)},
+          {"activeConnections", std::max<int64_t>(0, c.activeRequests.load(relaxed))},
+          {"averageResponseTime", roundTo(average, 10)},
+          {"errorRate", roundTo(errorRate, 10000)}};
+}
+
+}  // namespace
+
+Json countersJson(const proxy::ServiceCounters& counters) {
+  Json out = seedCounters(counters);
+  addExtraCounters(out, counters);
+  return out;
+}
+
+Json statsJson(const proxy::Service& service) {
+  Json out = seedCounters(service.counters());
+  out["algorithm"] = service.spec()->algorithm;
+  out["servers"] = serversJson(service);
+  addExtraCounters(out, service.counters());
+  return out;
+}
+
+Json serviceJson(const proxy::Service& service, const std::string& origin) {
+  Json out = core::toJson(*service.spec());
+  out["origin"] = origin;
+  out["servers"] = serversJson(service);
+  out["stats"] = countersJson(service.counters());
+  return out;
+}
+
+}  // namespace ballast::api

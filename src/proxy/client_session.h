@@ -1,0 +1,101 @@
+#pragma once
+// One client connection to the proxy: reads requests (strictly parsed), routes
+// each to a service, picks a server, forwards the request over a pooled
+// upstream connection and streams the response back — bodies are streamed both
+// ways, never buffered whole. Connect failures (and resets before any response
+// byte) are retried once on another server when safe and within the retry
+// budget. WebSocket upgrades become a two-way tunnel.
+//
+// Thread-safety: a session lives on one event loop; all its methods run there.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "proxy/http1/chunked_decoder.h"
+#include "proxy/http1/request_parser.h"
+#include "proxy/http1/response_parser.h"
+#include "proxy/io_buffer.h"
+#include "proxy/registry.h"
+#include "proxy/timeout_set.h"
+#include "proxy/upstream_pool.h"
+
+namespace ballast::proxy {
+
+struct ProxyOptions {
+  http1::HeadLimits headLimits;                     // request head size and field count
+  std::chrono::milliseconds headerTimeout{10000};   // first byte to end of the request head
+  std::chrono::milliseconds idleTimeout{60000};     // idle keep-alive client connection
+  size_t maxIdlePerServer = 256;                    // pooled upstream connections per server and loop
+  std::string proto = "http";                       // X-Forwarded-Proto
+};
+
+class ClientSession;
+
+// Everything sessions on one event loop share.
+struct LoopContext {
+  LoopContext(boost::asio::io_context& loop, Registry& registry, const ProxyOptions& options,
+              const std::atomic<bool>& draining);
+
+  boost::asio::io_context& io;
+  Registry& registry;
+  const ProxyOptions& options;
+  const std::atomic<bool>& draining;
+  TimeoutSet timeouts;
+  UpstreamPool upstreams;
+  std::unordered_set<ClientSession*> sessions;
+  std::unordered_map<const lb::ServerState*, std::vector<boost::asio::ip::tcp::endpoint>> resolved;
+};
+
+class ClientSession : public std::enable_shared_from_this<ClientSession> {
+ public:
+  ClientSession(LoopContext& loop, boost::asio::ip::tcp::socket socket);
+  ~ClientSession();
+
+  boost::asio::awaitable<void> run();
+  // Drain: closes the connection when it is between requests.
+  void closeIfIdle();
+
+ private:
+  struct Attempt;
+  enum class Outcome { kDone, kCloseClient };
+
+  boost::asio::awaitable<bool> readRequestHead(size_t& headLength);
+  boost::asio::awaitable<Outcome> handleRequest(size_t headLength);
+  boost::asio::awaitable<bool> sendLocal(core::ErrorCode code, std::string_view message, bool close);
+  boost::asio::awaitable<std::shared_ptr<UpstreamConnection>> connect(const std::shared_ptr<Service>& service,
+                                                                      const ServerRuntime& server,
+                                                                      const core::ServiceSpec& spec,
+                                                                      std::string& failure);
+  boost::asio::awaitable<bool> pumpBody(boost::asio::ip::tcp::socket& from, IoBuffer& buffer,
+                                        boost::asio::ip::tcp::socket& to, const http1::BodyFraming& framing,
+                                        uint64_t alreadySent, http1::ChunkedDecoder* decoder, bool& sourceFailed);
+  boost::asio::awaitable<void> tunnel(boost::asio::ip::tcp::socket& upstream);
+  const lb::ServerState* stickyServer(const ServiceSnapshot& snapshot, const http1::RequestHead& head) const;
+  void onTimeout();
+
+  LoopContext& loop_;
+  boost::asio::ip::tcp::socket client_;
+  std::string clientIp_;
+  TimeoutSet::Handle timeout_;
+  bool timedOut_ = false;
+  bool idle_ = true;
+  boost::asio::ip::tcp::socket* upstreamSocket_ = nullptr;  // the upstream in use, for timeouts
+  std::array<char, 1024> firstBytes_;  // the first read of an idle connection lands here
+  IoBuffer clientBuffer_;
+  IoBuffer upstreamBuffer_;
+  http1::RequestParser requestParser_;
+  http1::ResponseParser responseParser_;
+  std::string scratch_;  // heads being written; reused
+};
+
+}  // namespace ballast::proxy

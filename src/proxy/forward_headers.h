@@ -1,0 +1,46 @@
+#pragma once
+// Rewrites message heads as they cross the proxy (RFC 9110 §7.6):
+//   - hop-by-hop fields are dropped: Connection and every field it names,
+//     Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade (kept for WebSocket);
+//   - requests gain X-Forwarded-For (appended), X-Forwarded-Proto,
+//     X-Forwarded-Host, Via and X-Request-Id (kept when the client sent a sane one);
+//   - responses say Connection: close when the client connection ends.
+// Pure functions writing into a caller-owned string (reused per connection).
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "proxy/http1/request_parser.h"
+#include "proxy/http1/response_parser.h"
+
+namespace ballast::proxy {
+
+struct RequestRewrite {
+  std::string_view clientIp;
+  std::string_view proto = "http";  // X-Forwarded-Proto
+  std::string_view requestId;       // the id to send (see requestIdFromHeaders)
+  std::string_view upstreamHost;    // Host for HTTP/1.0 requests that had none
+};
+
+struct ResponseRewrite {
+  bool closeClient = false;       // the client connection ends after this response
+  bool clientHttp10 = false;      // answer a 1.0 client with keep-alive explicitly
+  std::string_view setCookie;     // a Set-Cookie value to add (sticky sessions); empty = none
+  std::string_view requestId;     // X-Request-Id to add when the upstream did not
+  bool dropBodyFraming = false;   // the body is re-framed (de-chunked for 1.0): drop Transfer-Encoding
+};
+
+// Appends the head to send upstream.
+void buildUpstreamRequest(const http1::RequestHead& head, const RequestRewrite& rewrite, std::string& out);
+// Appends the head to send to the client.
+void buildClientResponse(const http1::ResponseHead& head, const ResponseRewrite& rewrite, std::string& out);
+
+// The client's X-Request-Id when it is 1-128 characters of [A-Za-z0-9._:-];
+// empty otherwise (the caller generates one).
+std::string_view saneRequestId(std::span<const http1::Header> headers);
+
+// True for a hop-by-hop field, given the message's Connection value(s).
+bool isHopByHop(std::string_view name, std::span<const http1::Header> headers);
+
+}  // namespace ballast::proxy

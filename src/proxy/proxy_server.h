@@ -1,0 +1,42 @@
+#pragma once
+// The proxy listener: one acceptor per event loop on the same listening socket
+// (so connections are spread by the kernel and never cross threads), sessions
+// per connection, upstream pools and timeout sets per loop, and graceful drain.
+//
+// Thread-safety: start(), drain() and the accessors may be called from any thread.
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "core/error.h"
+#include "http/io_pool.h"
+#include "proxy/client_session.h"
+#include "proxy/registry.h"
+
+namespace ballast::proxy {
+
+class ProxyServer {
+ public:
+  ProxyServer(http::IoPool& pool, Registry& registry, ProxyOptions options);
+  ~ProxyServer();
+
+  // Serves on a listening socket (each loop accepts on its own duplicate).
+  core::Status addListener(int fd);
+  void start();
+  // Stops accepting and closes idle client connections; busy ones finish
+  // their current request and close.
+  void drain();
+  size_t activeConnections() const { return active_.load(); }
+
+ private:
+  struct Loop;
+  http::IoPool& pool_;
+  Registry& registry_;
+  const ProxyOptions options_;
+  std::atomic<bool> draining_{false};
+  std::atomic<size_t> active_{0};
+  std::vector<std::unique_ptr<Loop>> loops_;
+};
+
+}  // namespace ballast::proxy

@@ -1,0 +1,31 @@
+#include "proxy/socket_io.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <array>
+
+namespace ballast::proxy {
+
+namespace asio = boost::asio;
+
+asio::awaitable<boost::system::error_code> sendAll(asio::ip::tcp::socket& socket, asio::const_buffer first,
+                                                   asio::const_buffer second) {
+  std::array<asio::const_buffer, 2> buffers{first, second};
+  const size_t total = first.size() + second.size();
+  boost::system::error_code ec;
+  size_t sent = socket.send(buffers, 0, ec);
+  if (!ec && sent == total) co_return ec;
+  if (ec && ec != asio::error::would_block && ec != asio::error::try_again) co_return ec;
+  // Skip what went out, then wait for the rest.
+  for (auto& buffer : buffers) {
+    const size_t skip = std::min(sent, buffer.size());
+    buffer += skip;
+    sent -= skip;
+  }
+  auto [error, n] = co_await asio::async_write(socket, buffers, asio::as_tuple(asio::use_awaitable));
+  co_return error;
+}
+
+}  // namespace ballast::proxy
