@@ -18,6 +18,7 @@
 #include "http/listener.h"
 #include "http/server.h"
 #include "proxy/catalog.h"
+#include "proxy/health_checker.h"
 #include "proxy/proxy_server.h"
 #include "security/jwt.h"
 #include "store/event_log.h"
@@ -45,6 +46,7 @@ struct Daemon::Parts {
   std::unique_ptr<http::IoPool> pool;
   std::unique_ptr<http::HttpServer> adminServer;
   std::unique_ptr<proxy::ProxyServer> proxyServer;
+  std::unique_ptr<proxy::ActiveHealthChecker> healthChecker;
   asio::io_context control{1};  // periodic work and signals, on the main thread
 };
 
@@ -220,6 +222,9 @@ int Daemon::run() {
   scheduleUpkeep(upkeep, *p.catalog, *p.eventLog);
   asio::steady_timer serviceSweep(p.control);
   scheduleServiceSweep(serviceSweep, *p.registry);
+  p.healthChecker = std::make_unique<proxy::ActiveHealthChecker>(p.control, *p.registry, clock,
+                                                                 core::FastRandom::instance());
+  p.healthChecker->start();
   asio::steady_timer drainTimer(p.control);
   asio::signal_set signals(p.control, SIGTERM, SIGINT, SIGHUP);
   int exitCode = kExitOk;
@@ -246,6 +251,7 @@ int Daemon::run() {
             spdlog::warn("graceful shutdown timeout: closing {} connections", open());
           }
           serviceSweep.cancel();
+          p.healthChecker->stop();
           sampling.cancel();
           signals.cancel();
           p.control.stop();

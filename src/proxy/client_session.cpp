@@ -364,53 +364,72 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
   std::string failure;
   bool fresh = false;
 
-  // Choose a server and get a connection; one retry on another server.
-  for (;;) {
-    const lb::ServerState* chosen = sticky;
-    sticky = nullptr;
-    if (chosen == nullptr) {
-      lb::PickContext ctx;
-      ctx.exclude = excluded;
-      if (snapshot->pool->algorithm() == lb::Algorithm::kIpHash) ctx.hashKey = lb::hashKey(clientIp_);
-      chosen = snapshot->pool->pick(ctx);
+  // Takes the one retry a request may have, when the budget allows it.
+  auto mayRetry = [&]() {
+    if (retried) return false;
+    auto& budget = *snapshot->retryBudget;
+    if (!budget.tryAcquire(static_cast<uint64_t>(counters.activeRequests.load(std::memory_order_relaxed)))) {
+      return false;
     }
-    if (chosen == nullptr) {
-      if (excluded != nullptr) co_return co_await failLocal(ErrorCode::kBadGateway, failure);
-      counters.noServer.fetch_add(1, std::memory_order_relaxed);
-      co_return co_await failLocal(ErrorCode::kUnavailable, "no healthy server for service " + service->name());
-    }
-    runtime = snapshot->runtime(chosen);
-    breakerAcquired = runtime->breaker->tryAcquire();
-    if (!breakerAcquired) {
-      counters.circuitRejected.fetch_add(1, std::memory_order_relaxed);
-      failure = "circuit breaker open for " + chosen->id();
-    } else {
-      upstream = loop_.upstreams.take(chosen);
-      fresh = upstream == nullptr;
-      if (fresh) upstream = co_await connect(service, *runtime, spec, failure);
-      if (upstream) break;
-      runtime->breaker->onError(std::chrono::steady_clock::now() - started);
-      if (auto ejection = runtime->outlier->record(health::Outcome::kGatewayFailure)) {
-        service->applyEjection(*ejection);
-      }
-      spdlog::warn("proxy: server {} ({}:{}) of {}: {}", chosen->id(), chosen->host(), chosen->port(),
-                   service->name(), failure);
-    }
-    const bool timedOut = timedOut_;
-    timedOut_ = false;
-    // Connect failures never sent anything: any method may go to another server.
-    if (retried || !snapshot->retryBudget->tryAcquire(
-                       static_cast<uint64_t>(counters.activeRequests.load(std::memory_order_relaxed)))) {
-      co_return co_await failLocal(timedOut ? ErrorCode::kTimeout : ErrorCode::kBadGateway, failure);
-    }
-    snapshot->retryBudget->release();
+    budget.release();
     counters.retries.fetch_add(1, std::memory_order_relaxed);
     retried = true;
-    excluded = chosen;
-  }
+    return true;
+  };
+  // Chooses a server and gets a connection to it, moving on to another server
+  // (once, within the retry budget) when connecting fails. False when it has
+  // already answered the client with the failure.
+  auto selectServer = [&]() -> asio::awaitable<bool> {
+    for (;;) {
+      const lb::ServerState* chosen = sticky;
+      sticky = nullptr;
+      if (chosen == nullptr) {
+        lb::PickContext ctx;
+        ctx.exclude = excluded;
+        if (snapshot->pool->algorithm() == lb::Algorithm::kIpHash) ctx.hashKey = lb::hashKey(clientIp_);
+        chosen = snapshot->pool->pick(ctx);
+      }
+      if (chosen == nullptr) {
+        if (excluded != nullptr) {
+          co_await failLocal(ErrorCode::kBadGateway, failure);
+        } else {
+          counters.noServer.fetch_add(1, std::memory_order_relaxed);
+          co_await failLocal(ErrorCode::kUnavailable, "no healthy server for service " + service->name());
+        }
+        co_return false;
+      }
+      runtime = snapshot->runtime(chosen);
+      breakerAcquired = runtime->breaker->tryAcquire();
+      if (!breakerAcquired) {
+        counters.circuitRejected.fetch_add(1, std::memory_order_relaxed);
+        failure = "circuit breaker open for " + chosen->id();
+      } else {
+        upstream = loop_.upstreams.take(chosen);
+        fresh = upstream == nullptr;
+        if (fresh) upstream = co_await connect(service, *runtime, spec, failure);
+        if (upstream) co_return true;
+        runtime->breaker->onError(std::chrono::steady_clock::now() - started);
+        breakerAcquired = false;
+        if (auto ejection = runtime->outlier->record(health::Outcome::kGatewayFailure)) {
+          service->applyEjection(*ejection);
+        }
+        spdlog::warn("proxy: server {} ({}:{}) of {}: {}", chosen->id(), chosen->host(), chosen->port(),
+                     service->name(), failure);
+      }
+      const bool timedOut = timedOut_;
+      timedOut_ = false;
+      // Connect failures never sent anything: any method may go to another server.
+      if (!mayRetry()) {
+        co_await failLocal(timedOut ? ErrorCode::kTimeout : ErrorCode::kBadGateway, failure);
+        co_return false;
+      }
+      excluded = chosen;
+    }
+  };
+  if (!co_await selectServer()) co_return Outcome::kCloseClient;
 
   lb::ConnectionGuard inFlight(*runtime->state);
-  const lb::ServerState& server = *runtime->state;
+  const lb::ServerState* server = runtime->state.get();
   auto recordFailure = [&](health::Outcome outcome) {
     if (breakerAcquired) runtime->breaker->onError(std::chrono::steady_clock::now() - started);
     breakerAcquired = false;
@@ -420,7 +439,7 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
   // The upstream request head, built once; `head` is invalid after consume().
   std::string upstreamHead;
   buildUpstreamRequest(head, RequestRewrite{clientIp_, loop_.options.proto, requestId,
-                                            fmt::format("{}:{}", server.host(), server.port())},
+                                            fmt::format("{}:{}", server->host(), server->port())},
                        upstreamHead);
   clientBuffer_.consume(headLength);
 
@@ -514,12 +533,24 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
     // A pooled connection the server had closed in the meantime: the request
     // never reached it. Once, on a fresh connection, when nothing was lost.
     if (!fresh && attempt == 0 && !sawResponseByte && !timedOut && retryable) {
-      spdlog::debug("proxy: pooled connection to {} was stale ({}); reconnecting", server.id(), why);
+      spdlog::debug("proxy: pooled connection to {} was stale ({}); reconnecting", server->id(), why);
       upstream = co_await connect(service, *runtime, spec, why);
       fresh = true;
       if (upstream) continue;
     }
     recordFailure(health::Outcome::kGatewayFailure);
+    // Reset before any response byte: the server died under the request. An
+    // idempotent request without a body goes once to another server.
+    if (!sawResponseByte && !timedOut && retryable && mayRetry()) {
+      spdlog::warn("proxy: server {} of {} failed before answering ({}); retrying elsewhere rid={}", server->id(),
+                   service->name(), why, requestId);
+      excluded = server;
+      failure = why;
+      if (!co_await selectServer()) co_return Outcome::kCloseClient;
+      inFlight = lb::ConnectionGuard(*runtime->state);
+      server = runtime->state.get();
+      continue;
+    }
     co_return co_await failLocal(timedOut ? ErrorCode::kTimeout : ErrorCode::kBadGateway, why);
   }
   if (parsed.failed()) {
@@ -537,7 +568,7 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
   const bool closeClient = !clientKeepAlive || response.body.kind == http1::BodyKind::kUntilClose || dechunk ||
                            !bodyDone || loop_.draining.load(std::memory_order_relaxed);
   const std::string setCookie =
-      spec.sticky.enabled && pinned != &server ? stickyCookie(spec.sticky, server.id()) : std::string();
+      spec.sticky.enabled && pinned != server ? stickyCookie(spec.sticky, server->id()) : std::string();
   scratch_.clear();
   buildClientResponse(response,
                       ResponseRewrite{closeClient && !upgraded, clientHttp10, setCookie, requestId, dechunk},
@@ -620,7 +651,7 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
                            &responseDecoder, sourceFailed)) {
       upstreamSocket_ = nullptr;
       if (sourceFailed) {
-        spdlog::warn("proxy: upstream {} broke off a response body rid={}", server.id(), requestId);
+        spdlog::warn("proxy: upstream {} broke off a response body rid={}", server->id(), requestId);
         recordFailure(health::Outcome::kGatewayFailure);
       }
       co_return Outcome::kCloseClient;

@@ -10,12 +10,15 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
+import threading
 import tempfile
 import time
 import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("BALLAST_BINARY", os.path.join(ROOT, "build", "ballast"))
+BACKEND = os.path.join(ROOT, "tools", "ballast-backend")
 
 
 def free_port():
@@ -175,3 +178,62 @@ def raw_exchange(port, data, timeout=5.0):
                 break
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+class BackendProcess:
+    """One tools/ballast-backend process; learns its port from the `listening` line."""
+
+    def __init__(self, *args, name=None):
+        self.args = list(args)
+        if name:
+            self.args += ["--name", name]
+        self.proc = None
+        self.host = "127.0.0.1"
+        self.port = None
+
+    def start(self, timeout=10.0):
+        self.proc = subprocess.Popen([sys.executable, BACKEND, "--port", "0"] + self.args,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        result = {}
+
+        def read_line():
+            result["line"] = self.proc.stdout.readline().decode()
+
+        reader = threading.Thread(target=read_line, daemon=True)
+        reader.start()
+        reader.join(timeout)
+        line = result.get("line", "")
+        if not line.startswith("listening "):
+            self.proc.kill()
+            raise AssertionError(f"backend did not start: {line!r} {self.proc.stderr.read().decode()}")
+        _, self.host, port = line.split()
+        self.port = int(port)
+        return self
+
+    def connection(self, timeout=5.0):
+        return http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+
+    def request(self, method, path, body=None, headers=None, timeout=5.0):
+        conn = self.connection(timeout)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            r = conn.getresponse()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+        finally:
+            conn.close()
+
+    def stats(self):
+        return json.loads(self.request("GET", "/control/stats")[2])
+
+    def stop(self, timeout=10.0):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self.proc.stdout.close()
+            self.proc.stderr.close()
+        return self.proc.returncode if self.proc else None

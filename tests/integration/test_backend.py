@@ -1,7 +1,7 @@
 """Tests for tools/ballast-backend, the HTTP/1.1 test backend used behind ballast.
 
 Standard library only. The backend runs as a real subprocess on a free port;
-`BackendProcess` is reusable by other test files (start, port, stop).
+`BackendProcess` (in harness.py) is shared with the proxy tests.
 """
 import base64
 import hashlib
@@ -17,78 +17,9 @@ import threading
 import time
 import unittest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BACKEND = os.path.join(ROOT, "tools", "ballast-backend")
+from harness import BACKEND, BackendProcess, wait_until
+
 PATTERN = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-\n"
-
-
-def wait_until(condition, timeout=5.0, interval=0.01, message="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {message}")
-
-
-class BackendProcess:
-    """One tools/ballast-backend process; learns its port from the `listening` line."""
-
-    def __init__(self, *args, name=None):
-        self.args = list(args)
-        if name:
-            self.args += ["--name", name]
-        self.proc = None
-        self.host = "127.0.0.1"
-        self.port = None
-
-    def start(self, timeout=10.0):
-        self.proc = subprocess.Popen([sys.executable, BACKEND, "--port", "0"] + self.args,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        result = {}
-
-        def read_line():
-            result["line"] = self.proc.stdout.readline().decode()
-
-        reader = threading.Thread(target=read_line, daemon=True)
-        reader.start()
-        reader.join(timeout)
-        line = result.get("line", "")
-        if not line.startswith("listening "):
-            self.proc.kill()
-            raise AssertionError(f"backend did not start: {line!r} {self.proc.stderr.read().decode()}")
-        _, self.host, port = line.split()
-        self.port = int(port)
-        return self
-
-    def connection(self, timeout=5.0):
-        return http.client.HTTPConnection(self.host, self.port, timeout=timeout)
-
-    def request(self, method, path, body=None, headers=None, timeout=5.0):
-        conn = self.connection(timeout)
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            r = conn.getresponse()
-            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
-        finally:
-            conn.close()
-
-    def stats(self):
-        return json.loads(self.request("GET", "/control/stats")[2])
-
-    def stop(self, timeout=10.0):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc:
-            self.proc.stdout.close()
-            self.proc.stderr.close()
-        return self.proc.returncode if self.proc else None
 
 
 def read_response(sock, method="GET"):
