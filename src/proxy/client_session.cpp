@@ -65,9 +65,15 @@ std::string stickyCookie(const core::StickySpec& sticky, std::string_view server
   return cookie;
 }
 
-std::string newRequestId() {
+// 32 random hex digits into `out`, without allocating.
+std::string_view newRequestId(std::array<char, 32>& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
   auto& random = core::FastRandom::instance();
-  return fmt::format("{:016x}{:016x}", random.next(), random.next());
+  for (size_t half = 0; half < 2; ++half) {
+    uint64_t bits = random.next();
+    for (size_t i = 0; i < 16; ++i, bits >>= 4) out[half * 16 + i] = kHex[bits & 15];
+  }
+  return {out.data(), out.size()};
 }
 
 // Decrements a counter when the request ends, whatever way it ends.
@@ -176,7 +182,8 @@ asio::awaitable<bool> ClientSession::readRequestHead(size_t& headLength) {
 }
 
 asio::awaitable<bool> ClientSession::sendLocal(ErrorCode code, std::string_view message, bool close) {
-  const std::string response = localResponse(code, message, newRequestId(), close);
+  std::array<char, 32> id;
+  const std::string response = localResponse(code, message, newRequestId(id), close);
   timeout_.arm(loop_.options.idleTimeout);
   co_return !co_await sendAll(client_, asio::buffer(response));
 }
@@ -310,8 +317,15 @@ asio::awaitable<void> ClientSession::tunnel(tcp::socket& upstream) {
 asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t headLength) {
   const http1::RequestHead& head = requestParser_.head();
   const auto started = std::chrono::steady_clock::now();
-  std::string requestId(saneRequestId(head.headers));
-  if (requestId.empty()) requestId = newRequestId();
+  // The request's id: the client's when sane, else a fresh one. The view
+  // outlives the head: its bytes are copied into requestIdBytes_ first.
+  std::string_view requestId = saneRequestId(head.headers);
+  if (requestId.empty()) {
+    requestId = newRequestId(requestIdBytes_);
+  } else {
+    requestIdCopy_.assign(requestId);
+    requestId = requestIdCopy_;
+  }
 
   const RouteTable& routes = loop_.registry.routesForThisThread();
   const std::shared_ptr<Service>* routed = routes.match(head.host, pathOf(head.target));
@@ -327,9 +341,12 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
   counters.requests.fetch_add(1, std::memory_order_relaxed);
   CounterGuard active(counters.activeRequests);
 
-  // Copies of what is needed after the head's bytes are consumed.
-  const std::string method(head.method);
-  const std::string path(pathOf(head.target));
+  // Copies of what is needed after the head's bytes are consumed (members, so
+  // their capacity is reused from request to request).
+  method_.assign(head.method);
+  path_.assign(pathOf(head.target));
+  const std::string& method = method_;
+  const std::string& path = path_;
   auto failLocal = [&](ErrorCode code, std::string message) -> asio::awaitable<Outcome> {
     if (core::httpStatus(code) >= 500) counters.errors.fetch_add(1, std::memory_order_relaxed);
     spdlog::warn("proxy {} {} -> {}: {} ({}) rid={}", method, path, service->name(), message,
@@ -437,9 +454,11 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
   };
 
   // The upstream request head, built once; `head` is invalid after consume().
-  std::string upstreamHead;
-  buildUpstreamRequest(head, RequestRewrite{clientIp_, loop_.options.proto, requestId,
-                                            fmt::format("{}:{}", server->host(), server->port())},
+  std::string& upstreamHead = upstreamHead_;
+  upstreamHead.clear();
+  const std::string hostForHttp10 =
+      head.hasHost ? std::string() : fmt::format("{}:{}", server->host(), server->port());
+  buildUpstreamRequest(head, RequestRewrite{clientIp_, loop_.options.proto, requestId, hostForHttp10},
                        upstreamHead);
   clientBuffer_.consume(headLength);
 

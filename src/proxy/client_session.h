@@ -95,7 +95,12 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   IoBuffer upstreamBuffer_;
   http1::RequestParser requestParser_;
   http1::ResponseParser responseParser_;
-  std::string scratch_;  // heads being written; reused
+  std::string scratch_;       // response heads being written; reused
+  std::string upstreamHead_;  // the request head sent upstream; reused
+  std::string method_;        // of the current request, kept past its head's bytes
+  std::string path_;
+  std::string requestIdCopy_;
+  std::array<char, 32> requestIdBytes_;
 };
 
 }  // namespace ballast::proxy
