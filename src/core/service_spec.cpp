@@ -18,7 +18,9 @@ void readHealthCheck(JsonReader r, HealthCheckConfig& hc, ServiceSpec& spec) {
   if (auto v = r.integer("interval", {.min = 100, .max = kMaxMillis})) hc.interval = static_cast<int>(*v);
   if (auto v = r.integer("timeout", {.min = 10, .max = kMaxMillis})) hc.timeout = static_cast<int>(*v);
   if (auto v = r.string("path", {.minLength = 1, .maxLength = 1024})) {
+    const bool printable = std::all_of(v->begin(), v->end(), [](char c) { return c > ' ' && c < 0x7f; });
     if (v->front() != '/') r.addError("path", "must start with '/'");
+    else if (!printable) r.addError("path", "must be printable ASCII without spaces");
     else hc.path = *v;
   }
   if (auto v = r.integer("unhealthyThreshold", {.min = 1, .max = 100})) hc.unhealthyThreshold = static_cast<int>(*v);

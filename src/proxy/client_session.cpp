@@ -27,6 +27,8 @@ using asio::ip::tcp;
 using core::ErrorCode;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr size_t kReadChunk = 16 * 1024;
+// Buffers grow up to this while a body streams through.
+constexpr size_t kStreamBufferBytes = 64 * 1024;
 
 namespace {
 
@@ -277,7 +279,7 @@ asio::awaitable<bool> ClientSession::pumpBody(tcp::socket& from, IoBuffer& buffe
     }
     if (finished) co_return true;
     size_t available = 0;
-    char* space = buffer.prepare(kReadChunk, available);
+    char* space = buffer.prepare(kReadChunk, available, kStreamBufferBytes);
     timeout_.arm(idle);
     auto [ec, n] = co_await from.async_read_some(asio::buffer(space, available), kTuple);
     if (ec || n == 0) {
@@ -300,7 +302,7 @@ asio::awaitable<void> ClientSession::tunnel(tcp::socket& upstream) {
         buffer.consume(buffer.size());
       }
       size_t available = 0;
-      char* space = buffer.prepare(kReadChunk, available);
+      char* space = buffer.prepare(kReadChunk, available, kStreamBufferBytes);
       timeout_.arm(loop_.options.idleTimeout);
       auto [ec, n] = co_await from.async_read_some(asio::buffer(space, available), kTuple);
       if (ec || n == 0) break;
@@ -656,7 +658,7 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
       if (r.done()) break;
       if (r.consumed > 0) continue;
       size_t available = 0;
-      char* space = upstreamBuffer_.prepare(kReadChunk, available);
+      char* space = upstreamBuffer_.prepare(kReadChunk, available, kStreamBufferBytes);
       timeout_.arm(loop_.options.idleTimeout);
       auto [ec, n] = co_await upstream->socket.async_read_some(asio::buffer(space, available), kTuple);
       if (ec || n == 0) co_return Outcome::kCloseClient;

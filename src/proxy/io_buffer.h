@@ -16,7 +16,9 @@ namespace ballast::proxy {
 
 class IoBuffer {
  public:
-  static constexpr size_t kBlockSize = 16 * 1024;
+  // The standard (pooled) block: enough for most heads and small bodies; body
+  // streaming asks for more and the buffer grows for that message.
+  static constexpr size_t kBlockSize = 4 * 1024;
 
   IoBuffer() = default;
   ~IoBuffer() { release(); }

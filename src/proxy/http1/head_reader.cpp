@@ -10,7 +10,10 @@ namespace ballast::proxy::http1::detail {
 namespace {
 
 constexpr std::size_t kMaxHeadBytesCap = std::size_t{1} << 30;  // offsets fit in 32 bits
-constexpr std::size_t kReservedFields = 128;  // beyond this the vectors grow once, then stay
+// Room reserved up front. Small, because a parser lives as long as its
+// connection and idle connections should cost little; the vectors grow to what
+// the connection's messages need once, then stay.
+constexpr std::size_t kReservedFields = 16;
 
 }  // namespace
 
