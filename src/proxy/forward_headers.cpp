@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <vector>
 
 #include "proxy/http1/field_list.h"
 
@@ -19,21 +20,50 @@ constexpr std::array<std::string_view, 7> kHopByHop = {
 constexpr std::array<std::string_view, 3> kReplacedOnRequest = {"x-forwarded-proto", "x-forwarded-host",
                                                                  "x-request-id"};
 
-bool namedInConnection(std::string_view name, std::span<const Header> headers) {
-  for (const auto& h : headers) {
-    if (!equalsLower(h.name, "connection")) continue;
-    http1::ListCursor tokens(h.value);
-    for (std::string_view token; tokens.next(token);) {
-      if (token.size() == name.size()) {
-        bool same = true;
-        for (size_t i = 0; i < token.size() && same; ++i) {
-          same = http1::chars::toLower(token[i]) == http1::chars::toLower(name[i]);
+bool sameIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (http1::chars::toLower(a[i]) != http1::chars::toLower(b[i])) return false;
+  }
+  return true;
+}
+
+// The field names a message's Connection header(s) list, other than the
+// options any message may carry (close, keep-alive, upgrade). Usually there
+// are none, so checking a field costs nothing; collected once per message.
+class ConnectionNamed {
+ public:
+  explicit ConnectionNamed(std::span<const Header> headers) {
+    for (const auto& h : headers) {
+      if (!equalsLower(h.name, "connection")) continue;
+      http1::ListCursor tokens(h.value);
+      for (std::string_view token; tokens.next(token);) {
+        if (token.empty() || equalsLower(token, "close") || equalsLower(token, "keep-alive") ||
+            equalsLower(token, "upgrade")) {
+          continue;
         }
-        if (same) return true;
+        names_.push_back(token);
       }
     }
   }
-  return false;
+  bool contains(std::string_view name) const {
+    for (auto listed : names_) {
+      if (sameIgnoringCase(listed, name)) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::vector<std::string_view> names_;  // empty (no allocation) in the common case
+};
+
+bool hopByHop(std::string_view name, const ConnectionNamed& named) {
+  // Transfer-Encoding is hop-by-hop in principle, but the proxy forwards
+  // chunked bodies as they are, so it is kept.
+  for (auto hop : kHopByHop) {
+    if (hop != "transfer-encoding" && equalsLower(name, hop)) return true;
+  }
+  return named.contains(name);
 }
 
 bool isAny(std::string_view name, std::span<const std::string_view> lowerNames) {
@@ -50,12 +80,7 @@ void appendField(std::string& out, std::string_view name, std::string_view value
 }  // namespace
 
 bool isHopByHop(std::string_view name, std::span<const Header> headers) {
-  // Transfer-Encoding is hop-by-hop in principle, but the proxy forwards
-  // chunked bodies as they are, so callers keep it; see the callers.
-  for (auto hop : kHopByHop) {
-    if (hop != "transfer-encoding" && equalsLower(name, hop)) return true;
-  }
-  return namedInConnection(name, headers);
+  return hopByHop(name, ConnectionNamed(headers));
 }
 
 std::string_view saneRequestId(std::span<const Header> headers) {
@@ -74,6 +99,7 @@ void buildUpstreamRequest(const http1::RequestHead& head, const RequestRewrite& 
   // Earlier hops' X-Forwarded-For and Via, each joined into one list that ours ends.
   std::string forwardedFor;
   std::string via;
+  const ConnectionNamed named(head.headers);
   for (const auto& h : head.headers) {
     if (equalsLower(h.name, "x-forwarded-for")) {
       forwardedFor.append(h.value).append(", ");
@@ -84,7 +110,7 @@ void buildUpstreamRequest(const http1::RequestHead& head, const RequestRewrite& 
       continue;
     }
     if (isAny(h.name, kReplacedOnRequest)) continue;
-    if (isHopByHop(h.name, head.headers)) continue;
+    if (hopByHop(h.name, named)) continue;
     appendField(out, h.name, h.value);
   }
   if (!head.hasHost && !rewrite.upstreamHost.empty()) appendField(out, "Host", rewrite.upstreamHost);
@@ -105,11 +131,12 @@ void buildClientResponse(const http1::ResponseHead& head, const ResponseRewrite&
   std::to_chars(status, status + 3, head.status);
   out.append("HTTP/1.1 ").append(status, 3).append(" ").append(head.reason).append("\r\n");
   bool sawRequestId = false;
+  const ConnectionNamed named(head.headers);
   for (const auto& h : head.headers) {
     if (head.switchingProtocols() && (equalsLower(h.name, "upgrade") || equalsLower(h.name, "connection"))) {
       continue;  // re-added below
     }
-    if (isHopByHop(h.name, head.headers)) continue;
+    if (hopByHop(h.name, named)) continue;
     if (rewrite.dropBodyFraming && equalsLower(h.name, "transfer-encoding")) continue;
     if (equalsLower(h.name, "x-request-id")) sawRequestId = true;
     appendField(out, h.name, h.value);
