@@ -4,15 +4,24 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <signal.h>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 #include <thread>
 
 #include "api/admin_api.h"
+#include "api/cache_routes.h"
+#include "api/cache_views.h"
+#include "api/cluster_routes.h"
+#include "api/events_routes.h"
 #include "api/health_routes.h"
 #include "api/loadbalancer_routes.h"
+#include "api/metrics_routes.h"
 #include "api/services_routes.h"
 #include "app/bootstrap.h"
+#include "app/cluster_link.h"
+#include "ballast/cache.h"
+#include "cache/cache_config.h"
 #include "core/time_format.h"
 #include "http/io_pool.h"
 #include "http/listener.h"
@@ -25,6 +34,7 @@
 #include "store/service_status.h"
 #include "store/services_repo.h"
 #include "store/store.h"
+#include "telemetry/event_counter.h"
 #include "telemetry/system_stats.h"
 
 namespace ballast::app {
@@ -37,7 +47,11 @@ struct Daemon::Parts {
   std::unique_ptr<store::ServiceStatusRepository> serviceStatus;
   // Control plane: services and servers (the proxy listener reads `registry`).
   std::unique_ptr<store::EventLog> eventLog;
+  // Observability: events counted as they happen and streamed as they are stored.
+  std::unique_ptr<telemetry::EventCounter> eventCounts;
+  std::unique_ptr<api::EventBus> eventBus;
   std::unique_ptr<store::ServicesRepository> servicesRepo;
+  std::unique_ptr<ballast::Cache> cache;  // memory tier, + Redis when configured
   std::unique_ptr<proxy::Registry> registry;
   std::unique_ptr<proxy::Catalog> catalog;
   std::unique_ptr<security::JwtVerifier> verifier;
@@ -45,12 +59,15 @@ struct Daemon::Parts {
   std::unique_ptr<api::AdminApi> adminApi;
   std::unique_ptr<http::IoPool> pool;
   std::unique_ptr<http::HttpServer> adminServer;
+  std::unique_ptr<api::AdminApi> metricsApi;  // GET /metrics alone, on monitoring.prometheusPort
+  std::unique_ptr<http::HttpServer> metricsServer;
   std::unique_ptr<proxy::ProxyServer> proxyServer;
   std::unique_ptr<proxy::ActiveHealthChecker> healthChecker;
   asio::io_context control{1};  // periodic work and signals, on the main thread
 };
 
-Daemon::Daemon(core::Config config) : config_(std::move(config)), parts_(std::make_unique<Parts>()) {}
+Daemon::Daemon(core::Config config, std::optional<std::string> configPath)
+    : config_(std::move(config)), configPath_(std::move(configPath)), parts_(std::make_unique<Parts>()) {}
 Daemon::~Daemon() = default;
 
 namespace {
@@ -66,13 +83,24 @@ void scheduleSampling(asio::steady_timer& timer, telemetry::SystemSampler& sampl
 }
 
 // Events of the data and control planes: logged at once, stored in batches.
-proxy::EventSink eventSink(store::EventLog& log, const core::Clock& clock) {
-  return [&log, &clock](const proxy::Event& e) {
+proxy::EventSink eventSink(store::EventLog& log, const core::Clock& clock, telemetry::EventCounter& counts) {
+  return [&log, &clock, &counts](const proxy::Event& e) {
+    counts.add(e.type, e.level);
     const auto level = e.level == "error" ? spdlog::level::err
                        : e.level == "warning" ? spdlog::level::warn : spdlog::level::info;
     spdlog::log(level, "event {} {}: {}", e.type, e.service.empty() ? "-" : e.service, e.message);
     log.record({0, e.type, e.service, e.serverId, e.message, e.level, core::isoUtc(clock.wallNow())});
   };
+}
+
+// Drops expired memory-cache entries every second (reads drop them lazily too).
+void scheduleCacheSweep(asio::steady_timer& timer, ballast::Cache& cache) {
+  timer.expires_after(1s);
+  timer.async_wait([&timer, &cache](const boost::system::error_code& ec) {
+    if (ec) return;
+    cache.sweepExpired(10000);
+    scheduleCacheSweep(timer, cache);
+  });
 }
 
 // Control-plane upkeep every 250 ms: drained servers leave the registry
@@ -145,8 +173,12 @@ int Daemon::run() {
   // Services and servers: the store, seeded from the config file on first sight.
   auto& clock = core::SystemClock::instance();
   p.eventLog = std::make_unique<store::EventLog>(p.store->db());
+  p.eventCounts = std::make_unique<telemetry::EventCounter>();
+  p.eventBus = std::make_unique<api::EventBus>();
+  p.eventLog->setWrittenListener(
+      [bus = p.eventBus.get()](const std::vector<store::EventRecord>& written) { bus->publish(written); });
   p.servicesRepo = std::make_unique<store::ServicesRepository>(p.store->db());
-  p.registry = std::make_unique<proxy::Registry>(clock, core::FastRandom::instance(), eventSink(*p.eventLog, clock));
+  p.registry = std::make_unique<proxy::Registry>(clock, core::FastRandom::instance(), eventSink(*p.eventLog, clock, *p.eventCounts));
   p.catalog = std::make_unique<proxy::Catalog>(*p.registry, *p.servicesRepo, core::FastRandom::instance());
   if (auto s = p.catalog->loadAtStart(cfg.services, {cfg.loadBalancer.algorithm, cfg.loadBalancer.healthCheck}); !s) {
     spdlog::critical("cannot load services: {}", describeError(s.error()));
@@ -173,11 +205,45 @@ int Daemon::run() {
   p.adminApi = std::make_unique<api::AdminApi>(api::AdminApi::Options{.authEnabled = cfg.security.auth.enabled},
                                               p.verifier.get());
   std::atomic<bool> stopping{false};
+  // The cache: connects to Redis (bounded by 200 ms timeouts) when configured;
+  // Redis trouble degrades it to memory, reported as "cache" events.
+  p.cache = std::make_unique<ballast::Cache>(
+      cache::cacheOptionsFrom(cfg.cache, cfg.secrets, cfg.ioThreads()), clock, core::FastRandom::instance(),
+      [sink = eventSink(*p.eventLog, clock, *p.eventCounts)](const cache::CacheEvent& e) {
+        sink({"cache", "", e.message, e.level, ""});
+      });
+  if (!cfg.cache.memory.enabled) spdlog::warn("cache.memory.enabled=false is not supported: the memory tier stays on");
+  api::registerCacheRoutes(*p.adminApi, *p.cache);
   api::registerHealthRoutes(*p.adminApi, {core::SystemClock::instance(), started, *p.system,
                                           *p.serviceStatus, [&stopping] { return stopping.load(); },
-                                          BALLAST_VERSION});
+                                          BALLAST_VERSION, [&p] { return api::cacheHealthJson(p.cache->health()); }});
+  const ClusterLink link = ClusterLink::fromEnvironment();
+  api::registerClusterRoutes(
+      *p.adminApi,
+      {[link, threads = cfg.ioThreads(), dataDir = cfg.server.dataDir] {
+         ClusterLink now = link;  // a copy per call: handlers run on several threads
+         now.refreshFromState(dataDir);
+         return api::ClusterView{now.masterPid ? std::optional<int>(*now.masterPid) : std::nullopt,
+                                 static_cast<int>(::getpid()), now.generation, threads, now.restarts,
+                                 now.lastReloadAt, now.lastReloadOutcome};
+       },
+       core::SystemClock::instance(), started,
+       [path = configPath_]() -> core::Status {
+         auto next = core::loadConfig(path, core::processEnvironment());
+         if (!next) return std::unexpected(next.error());
+         return {};
+       },
+       [master = link.masterPid]() -> core::Status {
+         if (!master || ::kill(*master, SIGHUP) != 0) {
+           return core::fail(core::ErrorCode::kUnavailable, "cannot signal the master process");
+         }
+         return {};
+       }});
   api::registerLoadBalancerRoutes(*p.adminApi, *p.catalog);
   api::registerServicesRoutes(*p.adminApi, *p.catalog);
+  const api::MetricsDeps metrics{*p.registry, p.adminApi->responseCounts(), *p.eventCounts, BALLAST_VERSION};
+  api::registerMetricsRoutes(*p.adminApi, metrics);
+  api::registerEventsRoutes(*p.adminApi, {*p.eventLog, *p.eventBus});
 
   const auto& limits = cfg.server.limits;
   p.pool = std::make_unique<http::IoPool>(cfg.ioThreads());
@@ -209,9 +275,29 @@ int Daemon::run() {
     }
   }
 
+  if (cfg.monitoring.prometheusEnabled) {
+    // Metrics are auxiliary: a port that cannot be had is logged, not fatal.
+    p.metricsApi = std::make_unique<api::AdminApi>(api::AdminApi::Options{.authEnabled = false}, nullptr);
+    api::registerMetricsRoutes(*p.metricsApi, metrics);
+    p.metricsServer = std::make_unique<http::HttpServer>(
+        *p.pool, [&p](http::Request& r) { return p.metricsApi->handle(r); },
+        [&p](const core::Error& e, const http::Request& r) { return p.metricsApi->reject(e, r); },
+        http::ServerLimits{});
+    auto metricsFd = listenerFor("metrics", 2, cfg.server.host, cfg.monitoring.prometheusPort);
+    auto added = metricsFd ? p.metricsServer->addListener(*metricsFd) : core::Status(std::unexpected(metricsFd.error()));
+    if (added) {
+      spdlog::info("Prometheus metrics on {}:{}/metrics", cfg.server.host, http::boundPort(*metricsFd));
+    } else {
+      spdlog::error("no Prometheus listener on port {}: {}", cfg.monitoring.prometheusPort, added.error().message);
+      p.metricsServer.reset();
+    }
+  }
+
   p.pool->start();
   p.adminServer->start();
+  if (p.metricsServer) p.metricsServer->start();
   p.proxyServer->start();
+  link.notifyReady();
   spdlog::info("ballast {} ready: admin API on {}:{}, proxy on {}:{} ({} I/O threads, data in {})",
                BALLAST_VERSION, cfg.server.host, http::boundPort(*adminFd), cfg.server.proxyHost,
                http::boundPort(*proxyFd), cfg.ioThreads(), cfg.server.dataDir);
@@ -222,26 +308,38 @@ int Daemon::run() {
   scheduleUpkeep(upkeep, *p.catalog, *p.eventLog);
   asio::steady_timer serviceSweep(p.control);
   scheduleServiceSweep(serviceSweep, *p.registry);
+  asio::steady_timer cacheSweep(p.control);
+  scheduleCacheSweep(cacheSweep, *p.cache);
   p.healthChecker = std::make_unique<proxy::ActiveHealthChecker>(p.control, *p.registry, clock,
                                                                  core::FastRandom::instance());
   p.healthChecker->start();
   asio::steady_timer drainTimer(p.control);
   asio::signal_set signals(p.control, SIGTERM, SIGINT, SIGHUP);
+  signals.add(SIGQUIT);
   int exitCode = kExitOk;
   std::function<void(const boost::system::error_code&, int)> onSignal =
       [&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
         if (signal == SIGHUP) {
-          spdlog::warn("SIGHUP received: configuration reload needs cluster mode, which this build does not have yet; ignored");
+          spdlog::warn("SIGHUP received by a worker: send it to the master (pid {}) to reload; ignored",
+                       link.masterPid ? std::to_string(*link.masterPid) : std::string("none: cluster.enabled is false"));
           signals.async_wait(onSignal);
           return;
         }
         if (stopping.exchange(true)) return;
-        auto open = [&p] { return p.adminServer->activeConnections() + p.proxyServer->activeConnections(); };
-        spdlog::info("{} received: draining ({} connections open, up to {} ms)",
-                     signal == SIGTERM ? "SIGTERM" : "SIGINT", open(), cfg.cluster.gracefulShutdownTimeout);
+        auto open = [&p] {
+          return p.adminServer->activeConnections() + p.proxyServer->activeConnections() +
+                 (p.metricsServer ? p.metricsServer->activeConnections() : 0);
+        };
+        const bool retire = signal == SIGQUIT;
+        spdlog::info("{} received: {} ({} connections open, up to {} ms)",
+                     retire ? "SIGQUIT" : (signal == SIGTERM ? "SIGTERM" : "SIGINT"),
+                     retire ? "retiring this worker generation" : "draining", open(),
+                     cfg.cluster.gracefulShutdownTimeout);
         p.adminServer->drain();
-        p.proxyServer->drain();
+        if (p.metricsServer) p.metricsServer->drain();
+        p.proxyServer->drain(retire ? proxy::ProxyServer::DrainMode::kGentle
+                                    : proxy::ProxyServer::DrainMode::kPrompt);
         const auto deadline = std::chrono::steady_clock::now() +
                               std::chrono::milliseconds(cfg.cluster.gracefulShutdownTimeout);
         awaitDrained(drainTimer, open, deadline, [&, open](bool clean) {
@@ -251,6 +349,7 @@ int Daemon::run() {
             spdlog::warn("graceful shutdown timeout: closing {} connections", open());
           }
           serviceSweep.cancel();
+          cacheSweep.cancel();
           p.healthChecker->stop();
           sampling.cancel();
           signals.cancel();

@@ -1,9 +1,14 @@
 #pragma once
-// The running daemon: owns every component, wires the admin API, serves until
-// SIGTERM/SIGINT, then drains (no new connections, in-flight requests finish)
-// and returns within cluster.gracefulShutdownTimeout.
+// The running daemon (alone, or as the worker of a master): owns every
+// component, wires the admin API, serves until SIGTERM/SIGINT — then drains (no
+// new connections, in-flight requests finish, idle connections close) — or
+// SIGQUIT, the master's "retire" after a reload: the same, but idle keep-alive
+// connections get a short grace period so a request racing the close is
+// served. Returns within cluster.gracefulShutdownTimeout.
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "core/config.h"
 
@@ -11,7 +16,8 @@ namespace ballast::app {
 
 class Daemon {
  public:
-  explicit Daemon(core::Config config);
+  // `configPath` is the file the configuration came from (reloads re-read it).
+  Daemon(core::Config config, std::optional<std::string> configPath);
   ~Daemon();
   // Blocks until shutdown; returns the exit code.
   int run();
@@ -19,6 +25,7 @@ class Daemon {
  private:
   struct Parts;
   core::Config config_;
+  std::optional<std::string> configPath_;
   std::unique_ptr<Parts> parts_;
 };
 

@@ -8,6 +8,7 @@
 #include "app/cli_args.h"
 #include "app/commands.h"
 #include "app/daemon.h"
+#include "app/master.h"
 #include "telemetry/logging.h"
 
 namespace ballast::app {
@@ -19,11 +20,16 @@ Runs the daemon: the admin API on HOST:PORT (default 127.0.0.1:3006). Settings
 come from the built-in defaults, then FILE (YAML), then environment variables
 (PORT, HOST, PROXY_PORT, DATA_DIR, LOG_LEVEL, LOG_FORMAT, LOG_DIR, JWT_SECRET,
 AUTH_ENABLED, REDIS_HOST, ...; see the README). SIGTERM or SIGINT drains and exits.
+
+With cluster.enabled (the default) a master process holds the sockets and runs
+one worker: SIGHUP reloads (new worker, old one drains), SIGUSR2 upgrades to
+the binary now on disk, a crashed or hung worker is replaced.
 )";
 }  // namespace
 
 int serveCommand(const std::vector<std::string>& args) {
-  CliArgs cli(args, {"config"}, {"help"});
+  // --worker (internal): started by a master; serve on the inherited sockets.
+  CliArgs cli(args, {"config"}, {"help", "worker"});
   if (cli.flag("help")) {
     fmt::print("{}", kHelp);
     return kExitOk;
@@ -40,7 +46,13 @@ int serveCommand(const std::vector<std::string>& args) {
     return kExitFailure;
   }
   ::signal(SIGPIPE, SIG_IGN);
-  return Daemon(std::move(*config)).run();
+  const auto configPath = cli.value("config");
+  if (shouldRunMaster(*config, cli.flag("worker"))) {
+    std::vector<std::string> workerArgs;
+    if (configPath) workerArgs = {"--config", *configPath};
+    return runMaster(std::move(*config), configPath, std::move(workerArgs));
+  }
+  return Daemon(std::move(*config), configPath).run();
 }
 
 }  // namespace ballast::app

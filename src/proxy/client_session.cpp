@@ -96,8 +96,8 @@ struct PermitGuard {
 }  // namespace
 
 LoopContext::LoopContext(asio::io_context& loop, Registry& reg, const ProxyOptions& opts,
-                         const std::atomic<bool>& drainFlag)
-    : io(loop), registry(reg), options(opts), draining(drainFlag), timeouts(loop),
+                         const std::atomic<bool>& drainFlag, const std::atomic<bool>& promptFlag)
+    : io(loop), registry(reg), options(opts), draining(drainFlag), drainPrompt(promptFlag), timeouts(loop),
       upstreams(loop, opts.maxIdlePerServer) {}
 
 ClientSession::ClientSession(LoopContext& loop, tcp::socket socket)
@@ -125,18 +125,26 @@ void ClientSession::closeIfIdle() {
   client_.cancel(ignored);
 }
 
+void ClientSession::closeIfIdleFor(std::chrono::milliseconds grace) {
+  if (idle_) timeout_.arm(grace);
+}
+
 asio::awaitable<void> ClientSession::run() {
   auto self = shared_from_this();
   for (;;) {
     if (clientBuffer_.empty()) {
-      if (loop_.draining.load(std::memory_order_relaxed)) break;
+      // Draining gently, a client that got a keep-alive response may already
+      // be sending its next request: wait a short grace period for it (and
+      // answer it with Connection: close) rather than closing under it.
+      const bool draining = loop_.draining.load(std::memory_order_relaxed);
+      if (draining && loop_.drainPrompt.load(std::memory_order_relaxed)) break;
       // Wait for the next request holding only a small inline buffer, so
       // idle connections cost little memory. (A read, not async_wait: Asio
       // re-arms epoll for every non-speculative wait.)
       clientBuffer_.releaseIfEmpty();
       upstreamBuffer_.releaseIfEmpty();
       idle_ = true;
-      timeout_.arm(loop_.options.idleTimeout);
+      timeout_.arm(draining ? std::min(kDrainGrace, loop_.options.idleTimeout) : loop_.options.idleTimeout);
       auto [ec, n] = co_await client_.async_read_some(asio::buffer(firstBytes_), kTuple);
       idle_ = false;
       if (ec || n == 0 || timedOut_) break;
@@ -351,6 +359,7 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
   const std::string& path = path_;
   auto failLocal = [&](ErrorCode code, std::string message) -> asio::awaitable<Outcome> {
     if (core::httpStatus(code) >= 500) counters.errors.fetch_add(1, std::memory_order_relaxed);
+    counters.statusClasses.record(core::httpStatus(code));
     spdlog::warn("proxy {} {} -> {}: {} ({}) rid={}", method, path, service->name(), message,
                  core::httpStatus(code), requestId);
     // The request body was not read: the connection cannot carry another request.
@@ -614,6 +623,8 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
   counters.responseMicros.fetch_add(
       static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()),
       std::memory_order_relaxed);
+  counters.statusClasses.record(status);
+  counters.latency.record(std::chrono::duration_cast<std::chrono::microseconds>(elapsed));
 
   if (upgraded) {
     timeout_.arm(loop_.options.idleTimeout);

@@ -44,12 +44,13 @@ class ClientSession;
 // Everything sessions on one event loop share.
 struct LoopContext {
   LoopContext(boost::asio::io_context& loop, Registry& registry, const ProxyOptions& options,
-              const std::atomic<bool>& draining);
+              const std::atomic<bool>& draining, const std::atomic<bool>& drainPrompt);
 
   boost::asio::io_context& io;
   Registry& registry;
   const ProxyOptions& options;
-  const std::atomic<bool>& draining;
+  const std::atomic<bool>& draining;     // stop taking new connections and requests
+  const std::atomic<bool>& drainPrompt;  // ... and close idle connections at once (shutdown)
   TimeoutSet timeouts;
   UpstreamPool upstreams;
   std::unordered_set<ClientSession*> sessions;
@@ -64,6 +65,11 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   boost::asio::awaitable<void> run();
   // Drain: closes the connection when it is between requests.
   void closeIfIdle();
+  // Gentle drain: an idle connection is closed once it has been idle for
+  // `grace` more (a request arriving meanwhile is served, with Connection: close).
+  void closeIfIdleFor(std::chrono::milliseconds grace);
+  // How long a gently draining connection waits for one more request.
+  static constexpr std::chrono::milliseconds kDrainGrace{1500};
 
  private:
   struct Attempt;

@@ -17,8 +17,9 @@ using asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 struct ProxyServer::Loop {
-  Loop(asio::io_context& io, Registry& registry, const ProxyOptions& options, const std::atomic<bool>& draining)
-      : context(io, registry, options, draining), poolSweeper(io) {}
+  Loop(asio::io_context& io, Registry& registry, const ProxyOptions& options, const std::atomic<bool>& draining,
+       const std::atomic<bool>& drainPrompt)
+      : context(io, registry, options, draining, drainPrompt), poolSweeper(io) {}
   LoopContext context;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   asio::steady_timer poolSweeper;
@@ -68,7 +69,7 @@ void sweepPools(ProxyServer* /*unused*/, asio::steady_timer& timer, LoopContext&
 ProxyServer::ProxyServer(http::IoPool& pool, Registry& registry, ProxyOptions options)
     : pool_(pool), registry_(registry), options_(std::move(options)) {
   for (size_t i = 0; i < pool_.size(); ++i) {
-    loops_.push_back(std::make_unique<Loop>(pool_.at(i), registry_, options_, draining_));
+    loops_.push_back(std::make_unique<Loop>(pool_.at(i), registry_, options_, draining_, drainPrompt_));
   }
 }
 
@@ -102,15 +103,19 @@ void ProxyServer::start() {
   }
 }
 
-void ProxyServer::drain() {
+void ProxyServer::drain(DrainMode mode) {
+  drainPrompt_.store(mode == DrainMode::kPrompt);
   if (draining_.exchange(true)) return;
   for (auto& loop : loops_) {
-    asio::post(loop->context.io, [l = loop.get()] {
+    asio::post(loop->context.io, [l = loop.get(), mode] {
       for (auto& acceptor : l->acceptors) {
         boost::system::error_code ignored;
         acceptor->close(ignored);
       }
-      for (auto* session : l->context.sessions) session->closeIfIdle();
+      for (auto* session : l->context.sessions) {
+        if (mode == DrainMode::kPrompt) session->closeIfIdle();
+        else session->closeIfIdleFor(ClientSession::kDrainGrace);
+      }
       l->context.upstreams.clear();
       l->poolSweeper.cancel();
     });

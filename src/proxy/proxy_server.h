@@ -24,9 +24,14 @@ class ProxyServer {
   // Serves on a listening socket (each loop accepts on its own duplicate).
   core::Status addListener(int fd);
   void start();
-  // Stops accepting and closes idle client connections; busy ones finish
-  // their current request and close.
-  void drain();
+  enum class DrainMode {
+    kPrompt,  // shutdown: idle client connections are closed at once
+    kGentle,  // reload: idle ones get a short grace period (a request racing
+              // the close is served, not reset)
+  };
+  // Stops accepting; busy connections finish their current request and close
+  // (Connection: close); idle ones close as `mode` says.
+  void drain(DrainMode mode = DrainMode::kPrompt);
   size_t activeConnections() const { return active_.load(); }
 
  private:
@@ -35,6 +40,7 @@ class ProxyServer {
   Registry& registry_;
   const ProxyOptions options_;
   std::atomic<bool> draining_{false};
+  std::atomic<bool> drainPrompt_{false};
   std::atomic<size_t> active_{0};
   std::vector<std::unique_ptr<Loop>> loops_;
 };

@@ -24,6 +24,8 @@
 #include "health/retry_budget.h"
 #include "lb/pool.h"
 #include "proxy/events.h"
+#include "telemetry/latency_histogram.h"
+#include "telemetry/status_classes.h"
 
 namespace ballast::proxy {
 
@@ -58,6 +60,9 @@ struct ServiceCounters {
   std::atomic<uint64_t> noServer{0};           // 503: nothing eligible
   std::atomic<uint64_t> limited{0};            // 503: a service limit was exhausted
   std::atomic<uint64_t> circuitRejected{0};    // 503: every candidate's breaker was open
+  // For /metrics, recorded lock-free like the rest:
+  telemetry::StatusClassCounters statusClasses;  // every answer, the upstream's or our own
+  telemetry::LatencyHistogram latency;           // to the upstream response head
 };
 
 class Service {

@@ -130,6 +130,15 @@ class Ballast:
         finally:
             conn.close()
 
+    def cluster(self):
+        if not getattr(self, "_viewer", None):
+            self._viewer = self.token("viewer")
+        return self.request("GET", "/api/infrastructure/cluster", token=self._viewer).json["data"]
+
+    def worker_pid(self):
+        """The process that serves (the worker under a master, else ballast itself)."""
+        return self.cluster()["workerPid"]
+
     def signal(self, sig):
         self.proc.send_signal(sig)
 

@@ -63,7 +63,7 @@ class ProxyCase(unittest.TestCase):
         return next(s["id"] for s in self.servers() if s["port"] == backend.port)
 
     def rss_kb(self):
-        with open(f"/proc/{self.ballast.proc.pid}/status") as f:
+        with open(f"/proc/{self.ballast.worker_pid()}/status") as f:
             for line in f:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1])
