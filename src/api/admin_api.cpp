@@ -172,9 +172,10 @@ http::Response AdminApi::dispatch(http::Request& request, const std::string& req
   auto reply = route.handler(context);
   if (!reply) return errorResponse(reply.error());
   http::Response response;
-  if (reply->rawBody) {
+  if (reply->rawBody || reply->stream) {
     response.status = reply->status;
-    response.body = std::move(*reply->rawBody);
+    response.body = std::move(reply->rawBody).value_or("");
+    response.stream = std::move(reply->stream);
     response.set("Content-Type", reply->contentType);
   } else {
     response = successResponse(reply->data, reply->status);
@@ -190,6 +191,7 @@ http::Response AdminApi::handle(http::Request& request) {
   http::Response response = dispatch(request, requestId, subject);
   response.set("X-Request-Id", requestId);
   addSecurityHeaders(response);
+  responses_.record(response.status);
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - started).count();
   // Never log headers or bodies here: they may carry credentials.
@@ -204,6 +206,7 @@ http::Response AdminApi::reject(const core::Error& error, const http::Request& p
   auto response = errorResponse(error);
   response.set("X-Request-Id", requestId);
   addSecurityHeaders(response);
+  responses_.record(response.status);
   spdlog::warn("admin refused request from {}: {} ({}) rid={}", partial.remoteAddress,
                error.message, core::httpStatus(error.code), requestId);
   return response;

@@ -12,15 +12,18 @@
 // any thread (routes must be thread-safe themselves).
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "api/router.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "http/body_stream.h"
 #include "http/message.h"
 #include "security/jwt.h"
 #include "security/roles.h"
+#include "telemetry/status_classes.h"
 
 namespace ballast::api {
 
@@ -35,13 +38,15 @@ struct RequestContext {
 };
 
 // What a handler returns on success: `data` goes into the success envelope,
-// unless `rawBody` is set (HTML pages, exposition formats).
+// unless `rawBody` is set (HTML pages, exposition formats) or `stream` is
+// (a body written over time: Server-Sent Events).
 struct Reply {
   int status = 200;
   core::Json data;
   http::HeaderList headers;
   std::optional<std::string> rawBody;
-  std::string contentType;  // with rawBody
+  std::shared_ptr<http::BodyStream> stream;
+  std::string contentType;  // with rawBody or stream
 };
 
 using RouteHandler = std::function<core::Result<Reply>(RequestContext&)>;
@@ -68,6 +73,9 @@ class AdminApi {
   // The response for a request the HTTP server refused before routing.
   http::Response reject(const core::Error& error, const http::Request& partial);
 
+  // Responses given by handle() and reject(), by status class.
+  const telemetry::StatusClassCounters& responseCounts() const { return responses_; }
+
  private:
   http::Response dispatch(http::Request& request, const std::string& requestId,
                           std::string& subject);
@@ -76,6 +84,7 @@ class AdminApi {
   Options options_;
   const security::JwtVerifier* verifier_;
   Router<Route> router_;
+  telemetry::StatusClassCounters responses_;
 };
 
 // Percent-decodes a path segment; nullopt on a malformed escape or a NUL byte.

@@ -73,11 +73,13 @@ void registerHealthRoutes(AdminApi& api, HealthDeps deps) {
             if (!services) return std::unexpected(services.error());
             Json list = Json::array();
             for (const auto& s : *services) list.push_back(serviceJson(s));
-            return Reply{.data = {{"status", overallStatus(*services)},
-                                  {"timestamp", core::isoUtc(shared->clock.wallNow())},
-                                  {"services", list},
-                                  {"system", systemJson(shared->system.snapshot())},
-                                  {"uptime", uptimeSeconds(*shared)}}};
+            Json data = {{"status", overallStatus(*services)},
+                         {"timestamp", core::isoUtc(shared->clock.wallNow())},
+                         {"services", list},
+                         {"system", systemJson(shared->system.snapshot())},
+                         {"uptime", uptimeSeconds(*shared)}};
+            if (shared->cache) data["cache"] = shared->cache();
+            return Reply{.data = std::move(data)};
           });
 
   api.add("POST", "/api/infrastructure/services/:name/status", security::Role::kOperator,

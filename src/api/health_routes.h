@@ -21,6 +21,8 @@ struct HealthDeps {
   store::ServiceStatusRepository& services;
   std::function<bool()> draining;
   std::string version;
+  // The `cache` field of GET /api/infrastructure/health; omitted when empty.
+  std::function<core::Json()> cache;
 };
 
 void registerHealthRoutes(AdminApi& api, HealthDeps deps);

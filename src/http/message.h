@@ -2,6 +2,7 @@
 // Beast-free HTTP messages for handlers outside src/http/ (the admin API).
 // Header names compare case-insensitively; values are kept as received.
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -10,6 +11,8 @@
 namespace ballast::http {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+class BodyStream;  // http/body_stream.h
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b);
 
@@ -32,6 +35,9 @@ struct Response {
   int status = 200;
   HeaderList headers;
   std::string body;
+  // When set, the body is written over time from this stream and `body` is
+  // ignored (see http/body_stream.h).
+  std::shared_ptr<BodyStream> stream;
 
   // Replaces header `name` (all occurrences) with one value.
   Response& set(std::string_view name, std::string value);

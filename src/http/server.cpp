@@ -13,6 +13,9 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
+
+#include "http/body_stream.h"
 #include "http/head_scanner.h"
 
 namespace ballast::http {
@@ -31,7 +34,20 @@ struct HttpServer::Acceptors {
 struct HttpServer::Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
-  bool idle = true;  // waiting for the first byte of a request; touched only on the stream's executor
+  // Touched only on the stream's executor:
+  bool idle = true;        // waiting for the first byte of a request
+  bool streaming = false;  // writing a BodyStream; drain ends it
+};
+
+// A streaming response's wait for more to write, cut short by the stream's
+// wake callback or by the client. Shared with those callbacks, which may
+// outlive the wait; touched only on the connection's executor.
+struct StreamWait {
+  explicit StreamWait(const asio::any_io_executor& executor) : timer(executor) {}
+  asio::steady_timer timer;
+  bool woken = false;       // a wake arrived since the last pull()
+  bool clientGone = false;  // the client closed, sent something, or the server drained
+  std::array<char, 256> discard{};
 };
 
 // The coroutines of one server, kept out of the header so Beast stays here.
@@ -102,6 +118,10 @@ struct SessionRunner {
       }
       const bool clientKeepAlive = wantsKeepAlive(request);
       Response response = callHandler(request);
+      if (response.stream) {
+        co_await streamResponse(conn, std::move(response), request.method == "HEAD");
+        co_return;
+      }
       const bool keepAlive = clientKeepAlive && !server.draining();
       if (!co_await respond(conn, std::move(response), keepAlive, request.method == "HEAD") ||
           !keepAlive) {
@@ -223,6 +243,69 @@ struct SessionRunner {
     }
   }
 
+  // Writes the head of a streaming response, then what its BodyStream
+  // produces (see http/body_stream.h). The connection closes afterwards.
+  asio::awaitable<void> streamResponse(HttpServer::Connection& conn, Response response, bool headRequest) {
+    std::shared_ptr<BodyStream> source = std::move(response.stream);
+    bhttp::response<bhttp::empty_body> head;
+    head.result(static_cast<unsigned>(response.status));
+    head.version(11);
+    for (auto& [name, value] : response.headers) head.insert(name, value);
+    head.keep_alive(false);  // the body ends when the connection does
+
+    auto executor = conn.stream.get_executor();
+    auto wait = std::make_shared<StreamWait>(executor);
+    source->attach([weak = std::weak_ptr<StreamWait>(wait), executor] {
+      asio::post(executor, [weak] {
+        if (auto w = weak.lock()) {
+          w->woken = true;
+          w->timer.cancel();
+        }
+      });
+    });
+    conn.streaming = true;
+    conn.stream.expires_after(server.limits_.idleTimeout);
+    bhttp::response_serializer<bhttp::empty_body> serializer(head);
+    auto [headError, ignored] = co_await bhttp::async_write_header(conn.stream, serializer, kTuple);
+    if (!headError && !headRequest) {
+      // A streaming client only listens: anything it sends, or its close, ends the stream.
+      conn.stream.socket().async_read_some(asio::buffer(wait->discard),
+                                           [wait](const boost::system::error_code&, size_t) {
+                                             wait->clientGone = true;
+                                             wait->timer.cancel();
+                                           });
+      std::string out;
+      bool idle = false;
+      while (!wait->clientGone && !server.draining()) {
+        out.clear();
+        wait->woken = false;
+        const bool more = pullFrom(*source, out, idle);
+        if (!out.empty()) {
+          conn.stream.expires_after(server.limits_.idleTimeout);  // a client that stops reading is dropped
+          auto [ec, n] = co_await asio::async_write(conn.stream, asio::buffer(out), kTuple);
+          if (ec) break;
+        }
+        if (!more) break;
+        idle = false;
+        if (wait->woken || wait->clientGone) continue;
+        wait->timer.expires_after(source->idleInterval());
+        auto [ec] = co_await wait->timer.async_wait(kTuple);
+        idle = !ec && !wait->woken;
+      }
+    }
+    conn.streaming = false;
+    source->detach();
+  }
+
+  static bool pullFrom(BodyStream& source, std::string& out, bool idle) {
+    try {
+      return source.pull(out, idle);
+    } catch (const std::exception& e) {
+      spdlog::error("response stream failed: {}", e.what());
+      return false;
+    }
+  }
+
   // Writes `response`; false when the connection broke.
   asio::awaitable<bool> respond(HttpServer::Connection& conn, Response response, bool keepAlive,
                                 bool headRequest = false) {
@@ -286,7 +369,7 @@ void HttpServer::drain() {
   std::lock_guard lock(mu_);
   for (const auto& connection : connections_) {
     asio::post(connection->stream.get_executor(), [connection] {
-      if (connection->idle) connection->stream.cancel();
+      if (connection->idle || connection->streaming) connection->stream.cancel();
     });
   }
 }

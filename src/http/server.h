@@ -5,7 +5,9 @@
 // no Content-Length together with Transfer-Encoding), and graceful drain.
 //
 // Each connection is a coroutine on one IoPool loop. The handler runs on that
-// loop's thread and must not block for long.
+// loop's thread and must not block for long. A response is written at once,
+// or — when the handler sets Response::stream — over time from a BodyStream
+// (Server-Sent Events; see http/body_stream.h).
 //
 // Thread-safety: start(), drain() and the accessors may be called from any thread.
 
@@ -51,7 +53,8 @@ class HttpServer {
   core::Status addListener(int fd);
   void start();
   // Stops accepting and closes idle keep-alive connections; a connection busy
-  // with a request finishes it (its response says Connection: close) and closes.
+  // with a request finishes it (its response says Connection: close) and closes;
+  // a streaming response (Response::stream) ends at once.
   void drain();
   bool draining() const { return draining_.load(); }
   size_t activeConnections() const { return active_.load(); }

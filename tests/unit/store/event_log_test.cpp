@@ -96,4 +96,92 @@ TEST_F(EventLogTest, SurvivesReopening) {
   EXPECT_EQ(list[0].message, "event 1");
 }
 
+EventRecord typed(const std::string& type, const std::string& service, const std::string& level,
+                  const std::string& timestamp) {
+  return {0, type, service, "", type + " " + service, level, timestamp};
+}
+
+TEST_F(EventLogTest, QueryFiltersByTypeServiceLevelAndSince) {
+  EventLog log(store_->db());
+  ASSERT_TRUE(log.append({typed("health", "api", "error", "2024-01-01T00:00:00.000Z"),
+                          typed("server", "api", "info", "2024-01-02T00:00:00.000Z"),
+                          typed("health", "web", "info", "2024-01-03T00:00:00.000Z"),
+                          typed("health", "api", "info", "2024-01-04T00:00:00.000Z")}).has_value());
+  EventQuery q;
+  q.type = "health";
+  auto health = log.query(q).value();
+  ASSERT_EQ(health.size(), 3u);
+  EXPECT_EQ(health[0].timestamp, "2024-01-04T00:00:00.000Z");  // newest first
+
+  q.service = "api";
+  EXPECT_EQ(log.query(q).value().size(), 2u);
+  q.level = "error";
+  EXPECT_EQ(log.query(q).value().size(), 1u);
+
+  EventQuery since;
+  since.since = "2024-01-02T00:00:00.000Z";  // inclusive
+  EXPECT_EQ(log.query(since).value().size(), 3u);
+}
+
+TEST_F(EventLogTest, QueryPagesWithABeforeCursorOrAnOffset) {
+  EventLog log(store_->db());
+  for (int i = 1; i <= 7; ++i) ASSERT_TRUE(log.append(event(i)).has_value());
+  EventQuery q;
+  q.limit = 3;
+  auto first = log.query(q).value();
+  ASSERT_EQ(first.size(), 3u);
+  q.beforeId = first.back().id;
+  auto second = log.query(q).value();
+  ASSERT_EQ(second.size(), 3u);
+  EXPECT_EQ(second.front().message, "event 4");
+  q.beforeId = second.back().id;
+  EXPECT_EQ(log.query(q).value().size(), 1u);
+
+  EventQuery byOffset;
+  byOffset.limit = 3;
+  byOffset.offset = 3;
+  EXPECT_EQ(log.query(byOffset).value().front().id, second.front().id);
+}
+
+TEST_F(EventLogTest, QueryResumesAfterAnIdOldestFirst) {
+  EventLog log(store_->db());
+  for (int i = 1; i <= 5; ++i) ASSERT_TRUE(log.append(event(i)).has_value());
+  const auto all = log.list(10).value();
+  EventQuery q;
+  q.afterId = all[3].id;  // event 2
+  q.oldestFirst = true;
+  auto after = log.query(q).value();
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(after.front().message, "event 3");
+  EXPECT_EQ(after.back().message, "event 5");
+  EXPECT_TRUE(q.matches(all[0]));
+  EXPECT_FALSE(q.matches(all[4]));
+}
+
+TEST_F(EventLogTest, TheWrittenListenerSeesCommittedBatchesWithTheirIds) {
+  EventLog log(store_->db());
+  std::vector<EventRecord> seen;
+  log.setWrittenListener([&seen](const std::vector<EventRecord>& written) {
+    seen.insert(seen.end(), written.begin(), written.end());
+  });
+  log.record(event(1));
+  log.record(event(2));
+  ASSERT_TRUE(log.flush().has_value());
+  ASSERT_TRUE(log.append(event(3)).has_value());
+  ASSERT_EQ(seen.size(), 3u);
+  const auto stored = log.list(10).value();
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(seen[i].id, stored[2 - i].id);
+    EXPECT_EQ(seen[i].message, stored[2 - i].message);
+  }
+  EXPECT_LT(seen[0].id, seen[1].id);
+
+  // A failed write is not reported.
+  ASSERT_TRUE(store_->db().exec(
+      "CREATE TRIGGER refuse BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'disk full'); END").has_value());
+  log.record(event(4));
+  EXPECT_FALSE(log.flush().has_value());
+  EXPECT_EQ(seen.size(), 3u);
+}
+
 }  // namespace

@@ -1,0 +1,116 @@
+"""Two ballast nodes sharing one Redis stay coherent: once node A has
+acknowledged a write, delete or clear, node B stops serving the old value
+from its memory tier within a short bound (pub/sub invalidation), which this
+test measures and prints."""
+import statistics
+import sys
+import time
+import unittest
+
+from cache_support import CACHE, RedisServer, ballast_with_redis, requires_redis
+from harness import wait_until
+
+TRIALS = 25
+BOUND_S = 1.0  # asserted; the measured figure is printed
+
+
+@requires_redis
+class TwoNodesTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.redis = RedisServer().start()
+        cls.a = ballast_with_redis(cls.redis).start()
+        cls.b = ballast_with_redis(cls.redis).start()
+        cls.token_a = cls.a.token("admin")
+        cls.token_b = cls.b.token("admin")
+
+    @classmethod
+    def tearDownClass(cls):
+        for node in (cls.a, cls.b):
+            node.cleanup()
+        cls.redis.cleanup()
+
+    def call(self, node, method, path, body=None):
+        token = self.token_a if node is self.a else self.token_b
+        r = node.request(method, path, body=body, token=token)
+        self.assertLess(r.status, 500, r.body)
+        return r
+
+    def write(self, node, key, value):
+        r = self.call(node, "POST", f"{CACHE}/keys/{key}", {"value": value, "ttl": 600})
+        self.assertEqual(r.json["data"]["tiers"], ["memory", "redis"])
+
+    def value_at(self, node, key):
+        r = self.call(node, "GET", f"{CACHE}/keys/{key}")
+        return r.json["data"]["value"] if r.status == 200 else None
+
+    def redis_stats(self, node):
+        return self.call(node, "GET", f"{CACHE}/stats").json["data"]["redis"]
+
+    def cache_in_memory(self, node, key, value):
+        """Reads until `node` serves `value`, then once more so it is a memory hit."""
+        wait_until(lambda: self.value_at(node, key) == value, 5, message=f"{key}={value!r}")
+        before = self.redis_stats(node)["hits"]
+        self.assertEqual(self.value_at(node, key), value)
+        self.assertEqual(self.redis_stats(node)["hits"], before, "second read should come from memory")
+
+    def time_until(self, condition):
+        """Seconds from now until condition() holds (polled back to back), and the polls that failed."""
+        start = time.monotonic()
+        stale = 0
+        while not condition():
+            stale += 1
+            if time.monotonic() - start > 5:
+                self.fail("the other node never caught up")
+        return time.monotonic() - start, stale
+
+    def report(self, what, samples, stale):
+        ms = sorted(s * 1000 for s in samples)
+        print(f"\ncoherence ({what}): B served A's change after max {ms[-1]:.1f} ms, "
+              f"median {statistics.median(ms):.1f} ms over {len(ms)} trials; "
+              f"{stale} stale reads in total", file=sys.stderr)
+        self.assertLess(ms[-1], BOUND_S * 1000)
+
+    def test_overwrite_is_seen_by_the_other_node(self):
+        invalidations_before = self.redis_stats(self.b)["invalidations"]
+        a_before = self.redis_stats(self.a)["invalidations"]
+        samples, stale_total = [], 0
+        for i in range(TRIALS):
+            self.write(self.a, "shared", f"v{i}")
+            self.cache_in_memory(self.b, "shared", f"v{i}")
+            self.write(self.a, "shared", f"v{i}-new")
+            elapsed, stale = self.time_until(lambda: self.value_at(self.b, "shared") == f"v{i}-new")
+            samples.append(elapsed)
+            stale_total += stale
+        self.report("overwrite", samples, stale_total)
+        self.assertGreaterEqual(self.redis_stats(self.b)["invalidations"] - invalidations_before, 2 * TRIALS)
+        # A ignores its own messages.
+        self.assertEqual(self.redis_stats(self.a)["invalidations"], a_before)
+
+    def test_delete_is_seen_by_the_other_node(self):
+        samples, stale_total = [], 0
+        for i in range(10):
+            self.write(self.a, "doomed", i)
+            self.cache_in_memory(self.b, "doomed", i)
+            self.assertEqual(self.call(self.a, "DELETE", f"{CACHE}/keys/doomed").status, 200)
+            elapsed, stale = self.time_until(lambda: self.call(self.b, "GET", f"{CACHE}/keys/doomed").status == 404)
+            samples.append(elapsed)
+            stale_total += stale
+        self.report("delete", samples, stale_total)
+
+    def test_clear_and_mset_are_seen_by_the_other_node(self):
+        self.write(self.a, "c1", 1)
+        self.cache_in_memory(self.b, "c1", 1)
+        self.assertEqual(self.call(self.a, "DELETE", f"{CACHE}/clear").status, 200)
+        elapsed, _ = self.time_until(lambda: self.call(self.b, "GET", f"{CACHE}/keys/c1").status == 404)
+        self.assertLess(elapsed, BOUND_S)
+
+        self.write(self.b, "m1", "old")
+        self.cache_in_memory(self.a, "m1", "old")
+        self.call(self.b, "POST", f"{CACHE}/mset", {"entries": {"m1": "new", "m2": 2}})
+        elapsed, _ = self.time_until(lambda: self.value_at(self.a, "m1") == "new")
+        self.assertLess(elapsed, BOUND_S)
+
+
+if __name__ == "__main__":
+    unittest.main()
