@@ -29,6 +29,7 @@
 #include "proxy/catalog.h"
 #include "proxy/health_checker.h"
 #include "proxy/proxy_server.h"
+#include "proxy/state_keeper.h"
 #include "security/jwt.h"
 #include "store/event_log.h"
 #include "store/service_status.h"
@@ -54,6 +55,8 @@ struct Daemon::Parts {
   std::unique_ptr<ballast::Cache> cache;  // memory tier, + Redis when configured
   std::unique_ptr<proxy::Registry> registry;
   std::unique_ptr<proxy::Catalog> catalog;
+  std::unique_ptr<store::ServerStateRepository> serverStates;
+  std::unique_ptr<proxy::StateKeeper> stateKeeper;
   std::unique_ptr<security::JwtVerifier> verifier;
   std::unique_ptr<telemetry::SystemSampler> system;
   std::unique_ptr<api::AdminApi> adminApi;
@@ -104,14 +107,17 @@ void scheduleCacheSweep(asio::steady_timer& timer, ballast::Cache& cache) {
 }
 
 // Control-plane upkeep every 250 ms: drained servers leave the registry
-// (Catalog::reapDrained) and queued events are written to the store.
-void scheduleUpkeep(asio::steady_timer& timer, proxy::Catalog& catalog, store::EventLog& events) {
+// (Catalog::reapDrained), queued events are written to the store, and changed
+// health and breaker verdicts are kept for the next worker generation.
+void scheduleUpkeep(asio::steady_timer& timer, proxy::Catalog& catalog, store::EventLog& events,
+                    proxy::StateKeeper& states) {
   timer.expires_after(250ms);
-  timer.async_wait([&timer, &catalog, &events](const boost::system::error_code& ec) {
+  timer.async_wait([&timer, &catalog, &events, &states](const boost::system::error_code& ec) {
     if (ec) return;
     catalog.reapDrained();
     if (auto s = events.flush(); !s) spdlog::warn("event log: {}", s.error().message);
-    scheduleUpkeep(timer, catalog, events);
+    if (auto s = states.persistChanges(); !s) spdlog::warn("server state: {}", s.error().message);
+    scheduleUpkeep(timer, catalog, events, states);
   });
 }
 
@@ -184,6 +190,9 @@ int Daemon::run() {
     spdlog::critical("cannot load services: {}", describeError(s.error()));
     return kExitFailure;
   }
+  p.serverStates = std::make_unique<store::ServerStateRepository>(p.store->db());
+  p.stateKeeper = std::make_unique<proxy::StateKeeper>(*p.registry, *p.serverStates);
+  if (auto s = p.stateKeeper->restore(); !s) spdlog::warn("cannot restore server health: {}", s.error().message);
 
   if (cfg.security.auth.enabled) {
     auto secret = resolveJwtSecret(cfg, *p.store);
@@ -305,7 +314,7 @@ int Daemon::run() {
   asio::steady_timer sampling(p.control);
   scheduleSampling(sampling, *p.system);
   asio::steady_timer upkeep(p.control);
-  scheduleUpkeep(upkeep, *p.catalog, *p.eventLog);
+  scheduleUpkeep(upkeep, *p.catalog, *p.eventLog, *p.stateKeeper);
   asio::steady_timer serviceSweep(p.control);
   scheduleServiceSweep(serviceSweep, *p.registry);
   asio::steady_timer cacheSweep(p.control);
@@ -361,6 +370,7 @@ int Daemon::run() {
 
   p.pool->stop();
   p.pool->join();
+  p.cache.reset();  // stops the cache's Redis threads before the last event flush
   if (auto s = p.eventLog->flush(); !s) spdlog::warn("event log: {}", s.error().message);
   spdlog::default_logger()->flush();
   return exitCode;

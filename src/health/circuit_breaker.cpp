@@ -172,4 +172,13 @@ void CircuitBreaker::reset() {
   notify(transition);
 }
 
+void CircuitBreaker::forceOpen() {
+  std::optional<Transition> transition;
+  {
+    std::lock_guard lock(mu_);
+    if (state_.load(std::memory_order_relaxed) != State::kOpen) transition = transitionLocked(State::kOpen);
+  }
+  notify(transition);
+}
+
 }  // namespace ballast::health

@@ -102,6 +102,9 @@ class CircuitBreaker {
   CircuitBreakerMetrics metrics() const;
   // Back to CLOSED with an empty window (admin action).
   void reset();
+  // Moves to OPEN now (its wait starts now), as when restoring the state a
+  // previous process had; reports the transition like any other.
+  void forceOpen();
 
   const CircuitBreakerConfig& config() const { return config_; }
 

@@ -145,6 +145,31 @@ std::optional<bool> Service::recordHealthCheck(std::string_view serverId, bool p
   return healthy;
 }
 
+void Service::restoreHealth(std::string_view serverId, bool healthy) {
+  std::shared_ptr<lb::ServerState> state;
+  {
+    std::lock_guard lock(mu_);
+    auto threshold = thresholds_.find(std::string(serverId));
+    if (threshold == thresholds_.end()) return;
+    auto config = thresholdOf(*spec_);
+    config.initial = healthy ? health::HealthStatus::kHealthy : health::HealthStatus::kUnhealthy;
+    threshold->second = health::HealthThreshold(config);
+    state = runtimes_.at(std::string(serverId))->state;
+  }
+  state->setHealthy(healthy, clock_.now());
+}
+
+void Service::restoreCircuitOpen(std::string_view serverId) {
+  std::shared_ptr<ServerRuntime> runtime;
+  {
+    std::lock_guard lock(mu_);
+    auto it = runtimes_.find(std::string(serverId));
+    if (it == runtimes_.end()) return;
+    runtime = it->second;
+  }
+  runtime->breaker->forceOpen();  // its transition callback marks the server
+}
+
 void Service::applyEjection(const health::Ejection& ejection) {
   auto snap = snapshot();
   if (auto* server = snap->pool->find(ejection.serverId)) server->setEjected(true);

@@ -97,6 +97,10 @@ class Service {
   const ServiceCounters& counters() const { return counters_; }
   health::OutlierDetector& outliers() { return outliers_; }
 
+  // Restores what a previous process concluded about a server (see StateKeeper).
+  void restoreHealth(std::string_view serverId, bool healthy);
+  void restoreCircuitOpen(std::string_view serverId);
+
   // Reports an ejection decided by the data plane (marks the server, emits an event).
   void applyEjection(const health::Ejection& ejection);
 

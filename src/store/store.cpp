@@ -51,6 +51,14 @@ const std::vector<Migration>& schemaMigrations() {
           timestamp TEXT NOT NULL
         );
       )"},
+      {3, R"(
+        -- Health and breaker verdicts, so a new worker generation starts where the last one was.
+        CREATE TABLE server_runtime_state (
+          id           TEXT PRIMARY KEY,
+          healthy      INTEGER NOT NULL DEFAULT 1,
+          circuit_open INTEGER NOT NULL DEFAULT 0
+        );
+      )"},
   };
   return migrations;
 }

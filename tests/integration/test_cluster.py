@@ -6,6 +6,7 @@ the README's cluster section quotes a run.
 import http.client
 import os
 import signal
+import sqlite3
 import threading
 import time
 import unittest
@@ -212,6 +213,48 @@ class ChaosTest(ClusterCase):
                 pass
         wait_until(lambda: self.ballast.worker_pid() != worker, 20, message="replacement worker")
         self.assertEqual(self.proxy_get()[0], 200)
+
+
+class StateAcrossGenerationsTest(ClusterCase):
+    def config_text(self, extra=""):
+        # Fast checks; a recovering server needs 100 passes, so only a kept
+        # verdict explains it being down right after a reload.
+        servers = ", ".join(f"{{host: 127.0.0.1, port: {b.port}}}" for b in self.backends)
+        return (self.cluster_yaml +
+                "loadBalancer: {healthCheck: {enabled: true, interval: 200, timeout: 150, "
+                "unhealthyThreshold: 1, healthyThreshold: 100}}\n"
+                f"services:\n  - name: default\n    servers: [{servers}]\n")
+
+    def test_health_verdicts_survive_a_reload(self):
+        admin = self.ballast.token("admin")
+
+        def health_of(port):
+            servers = self.ballast.request("GET", "/api/infrastructure/loadbalancer/stats", token=admin).json
+            return next(s["health"] for s in servers["data"]["servers"] if s["port"] == port)
+
+        victim = self.backends[1]
+        victim.request("POST", "/control/health?state=fail")
+        wait_until(lambda: health_of(victim.port) == "unhealthy", message="unhealthy")
+        victim.request("POST", "/control/health?state=ok")
+        # The worker keeps verdicts in its store every 250 ms; wait for this one.
+        db = os.path.join(self.ballast.env["DATA_DIR"], "ballast.db")
+
+        def saved_down():
+            with sqlite3.connect(db, timeout=5) as conn:
+                return conn.execute("SELECT COUNT(*) FROM server_runtime_state WHERE healthy = 0").fetchone()[0] == 1
+
+        wait_until(saved_down, message="verdict stored")
+        self.ballast.signal(signal.SIGHUP)
+        self.wait_generation(2)
+        self.assertEqual(health_of(victim.port), "unhealthy")
+        names = set()
+        for _ in range(10):
+            conn = http.client.HTTPConnection("127.0.0.1", self.ballast.proxy_port, timeout=10)
+            conn.request("GET", "/")
+            r = conn.getresponse()
+            r.read()
+            names.add(r.getheader("x-backend"))
+        self.assertEqual(names, {"b0"})
 
 
 class GiveUpTest(ClusterCase):
