@@ -11,7 +11,7 @@ import threading
 import time
 import unittest
 
-from harness import Ballast, BackendProcess, wait_until
+from harness import Ballast, BackendProcess, http_request, wait_until
 
 
 class Load:
@@ -158,10 +158,7 @@ class ChaosTest(ClusterCase):
         self.assertEqual(status, 200)
 
     def proxy_get(self):
-        conn = http.client.HTTPConnection("127.0.0.1", self.ballast.proxy_port, timeout=10)
-        conn.request("GET", "/")
-        r = conn.getresponse()
-        return r.status, r.getheaders(), r.read()
+        return http_request(self.ballast.proxy_port, "GET", "/")
 
     def test_sigterm_under_load_finishes_in_flight_requests(self):
         results = []
@@ -247,13 +244,7 @@ class StateAcrossGenerationsTest(ClusterCase):
         self.ballast.signal(signal.SIGHUP)
         self.wait_generation(2)
         self.assertEqual(health_of(victim.port), "unhealthy")
-        names = set()
-        for _ in range(10):
-            conn = http.client.HTTPConnection("127.0.0.1", self.ballast.proxy_port, timeout=10)
-            conn.request("GET", "/")
-            r = conn.getresponse()
-            r.read()
-            names.add(r.getheader("x-backend"))
+        names = {http_request(self.ballast.proxy_port, "GET", "/")[1]["x-backend"] for _ in range(10)}
         self.assertEqual(names, {"b0"})
 
 

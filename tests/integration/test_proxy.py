@@ -10,7 +10,7 @@ import threading
 import time
 import unittest
 
-from harness import Ballast, BackendProcess, raw_exchange, wait_until
+from harness import Ballast, BackendProcess, http_request, raw_exchange, wait_until
 
 
 def service_yaml(backends, algorithm="round-robin", extra=""):
@@ -39,13 +39,7 @@ class ProxyCase(unittest.TestCase):
             b.stop()
 
     def proxy(self, method="GET", path="/", body=None, headers=None, timeout=10):
-        conn = http.client.HTTPConnection("127.0.0.1", self.ballast.proxy_port, timeout=timeout)
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            r = conn.getresponse()
-            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
-        finally:
-            conn.close()
+        return http_request(self.ballast.proxy_port, method, path, body, headers, timeout)
 
     def served_by(self, n, path="/", headers=None):
         names = []
