@@ -48,7 +48,7 @@ Json redisJson(const cache::RedisStatus& r) {
   Json out = {{"enabled", true},         {"connected", r.connected}, {"subscribed", r.subscribed},
               {"address", r.address},    {"keyPrefix", r.keyPrefix}, {"nodeId", r.nodeId},
               {"hits", r.hits},          {"commands", r.commands},   {"errors", r.errors},
-              {"invalidations", r.invalidations}};
+              {"invalidations", r.invalidations}, {"subscriptionLosses", r.subscriptionLosses}};
   out["lastError"] = r.lastError.empty() ? Json(nullptr) : Json(r.lastError);
   return out;
 }

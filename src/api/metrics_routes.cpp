@@ -37,60 +37,68 @@ int64_t circuitStateValue(health::CircuitState state) {
   return 0;
 }
 
+// A family with one unlabelled sample.
+template <typename Value>
+void writeSingle(ExpositionWriter& w, std::string_view name, MetricType type, std::string_view help,
+                 Value value) {
+  w.family(name, type, help);
+  w.sample(name, {}, value);
+}
+
 void writeProcess(ExpositionWriter& w, const std::string& version) {
   w.family("ballast_build_info", MetricType::kGauge, "Build information; the value is always 1.");
   w.sample("ballast_build_info", {{"version", version}}, uint64_t{1});
   const auto stats = telemetry::readProcessStats();
   if (!stats) return;
-  w.family("process_cpu_seconds_total", MetricType::kCounter,
-           "User and system CPU time spent, in seconds.");
-  w.sample("process_cpu_seconds_total", {}, stats->cpuSeconds);
-  w.family("process_resident_memory_bytes", MetricType::kGauge, "Resident memory size in bytes.");
-  w.sample("process_resident_memory_bytes", {}, stats->residentBytes);
-  w.family("process_virtual_memory_bytes", MetricType::kGauge, "Virtual memory size in bytes.");
-  w.sample("process_virtual_memory_bytes", {}, stats->virtualBytes);
-  w.family("process_open_fds", MetricType::kGauge, "Open file descriptors.");
-  w.sample("process_open_fds", {}, stats->openFds);
-  w.family("process_max_fds", MetricType::kGauge, "Maximum number of open file descriptors.");
-  w.sample("process_max_fds", {}, stats->maxFds);
-  w.family("process_start_time_seconds", MetricType::kGauge,
-           "Start time of the process since the Unix epoch in seconds.");
-  w.sample("process_start_time_seconds", {}, stats->startTimeSeconds);
+  writeSingle(w, "process_cpu_seconds_total", MetricType::kCounter,
+              "User and system CPU time spent, in seconds.", stats->cpuSeconds);
+  writeSingle(w, "process_resident_memory_bytes", MetricType::kGauge,
+              "Resident memory size in bytes.", stats->residentBytes);
+  writeSingle(w, "process_virtual_memory_bytes", MetricType::kGauge,
+              "Virtual memory size in bytes.", stats->virtualBytes);
+  writeSingle(w, "process_open_fds", MetricType::kGauge, "Open file descriptors.", stats->openFds);
+  writeSingle(w, "process_max_fds", MetricType::kGauge, "Maximum number of open file descriptors.",
+              stats->maxFds);
+  writeSingle(w, "process_start_time_seconds", MetricType::kGauge,
+              "Start time of the process since the Unix epoch in seconds.",
+              stats->startTimeSeconds);
+}
+
+// A family with one sample per service: value(counters).
+template <typename Value>
+void writePerService(ExpositionWriter& w, const std::vector<ServiceView>& services,
+                     std::string_view name, MetricType type, std::string_view help, Value value) {
+  w.family(name, type, help);
+  for (const auto& view : services) {
+    w.sample(name, {{"service", view.service->name()}}, value(view.service->counters()));
+  }
 }
 
 void writeProxy(ExpositionWriter& w, const std::vector<ServiceView>& services) {
+  using Counters = const proxy::ServiceCounters&;
   w.family("ballast_proxy_requests_total", MetricType::kCounter,
            "Proxied requests answered, by service and status class (the upstream's answers and "
            "ballast's own).");
-  for (const auto& [service, snapshot] : services) {
-    const auto& classes = service->counters().statusClasses;
+  for (const auto& view : services) {
+    const auto& classes = view.service->counters().statusClasses;
     for (size_t i = 0; i < telemetry::StatusClassCounters::kClasses; ++i) {
       w.sample("ballast_proxy_requests_total",
-               {{"service", service->name()}, {"code", classes.label(i)}}, classes.count(i));
+               {{"service", view.service->name()}, {"code", classes.label(i)}}, classes.count(i));
     }
   }
-  w.family("ballast_proxy_active_requests", MetricType::kGauge, "Proxied requests in flight.");
-  for (const auto& [service, snapshot] : services) {
-    w.sample("ballast_proxy_active_requests", {{"service", service->name()}},
-             service->counters().activeRequests.load(std::memory_order_relaxed));
-  }
-  w.family("ballast_proxy_upstream_connections_total", MetricType::kCounter,
-           "Upstream connections opened.");
-  for (const auto& [service, snapshot] : services) {
-    w.sample("ballast_proxy_upstream_connections_total", {{"service", service->name()}},
-             load(service->counters().connections));
-  }
-  w.family("ballast_proxy_retries_total", MetricType::kCounter,
-           "Requests retried on another server.");
-  for (const auto& [service, snapshot] : services) {
-    w.sample("ballast_proxy_retries_total", {{"service", service->name()}},
-             load(service->counters().retries));
-  }
+  writePerService(w, services, "ballast_proxy_active_requests", MetricType::kGauge,
+                  "Proxied requests in flight.",
+                  [](Counters c) { return c.activeRequests.load(std::memory_order_relaxed); });
+  writePerService(w, services, "ballast_proxy_upstream_connections_total", MetricType::kCounter,
+                  "Upstream connections opened.", [](Counters c) { return load(c.connections); });
+  writePerService(w, services, "ballast_proxy_retries_total", MetricType::kCounter,
+                  "Requests retried on another server.",
+                  [](Counters c) { return load(c.retries); });
   w.family("ballast_proxy_rejected_total", MetricType::kCounter,
            "Requests answered 503 without reaching a server, by reason.");
-  for (const auto& [service, snapshot] : services) {
-    const auto& c = service->counters();
-    const std::string& name = service->name();
+  for (const auto& view : services) {
+    const auto& c = view.service->counters();
+    const std::string& name = view.service->name();
     w.sample("ballast_proxy_rejected_total", {{"service", name}, {"reason", "no_server"}},
              load(c.noServer));
     w.sample("ballast_proxy_rejected_total", {{"service", name}, {"reason", "limited"}},
@@ -100,16 +108,17 @@ void writeProxy(ExpositionWriter& w, const std::vector<ServiceView>& services) {
   }
   w.family("ballast_proxy_request_duration_seconds", MetricType::kHistogram,
            "Time from routing a request to the upstream's response head, in seconds.");
-  for (const auto& [service, snapshot] : services) {
-    w.histogram("ballast_proxy_request_duration_seconds", {{"service", service->name()}},
-                service->counters().latency.snapshot());
+  for (const auto& view : services) {
+    w.histogram("ballast_proxy_request_duration_seconds", {{"service", view.service->name()}},
+                view.service->counters().latency.snapshot());
   }
 }
 
-// One gauge family with a sample per server of every service.
+// A gauge family with one sample per server of every service: value(server,
+// runtime), skipped when it gives nullopt.
 template <typename Value>
-void writeServerGauge(ExpositionWriter& w, const std::vector<ServiceView>& services,
-                      std::string_view name, std::string_view help, Value value) {
+void writePerServer(ExpositionWriter& w, const std::vector<ServiceView>& services,
+                    std::string_view name, std::string_view help, Value value) {
   w.family(name, MetricType::kGauge, help);
   for (const auto& [service, snapshot] : services) {
     for (const auto& server : snapshot->pool->servers()) {
@@ -123,39 +132,34 @@ void writeServerGauge(ExpositionWriter& w, const std::vector<ServiceView>& servi
 }
 
 void writeServers(ExpositionWriter& w, const std::vector<ServiceView>& services) {
+  using Server = const lb::ServerState&;
   using Runtime = const proxy::ServerRuntime*;
-  writeServerGauge(w, services, "ballast_upstream_server_healthy",
-                   "1 when the server passes its health checks.",
-                   [](const lb::ServerState& s, Runtime) {
-                     return std::optional<int64_t>(s.isHealthy() ? 1 : 0);
-                   });
-  writeServerGauge(w, services, "ballast_upstream_server_ejected",
-                   "1 while outlier detection has ejected the server.",
-                   [](const lb::ServerState& s, Runtime) {
-                     return std::optional<int64_t>(s.isEjected() ? 1 : 0);
-                   });
-  writeServerGauge(w, services, "ballast_upstream_server_maintenance",
-                   "1 while the server is in maintenance.", [](const lb::ServerState& s, Runtime) {
-                     return std::optional<int64_t>(s.inMaintenance() ? 1 : 0);
-                   });
-  writeServerGauge(w, services, "ballast_upstream_server_circuit_state",
-                   "The server's circuit breaker: 0 closed, 1 open, 2 half-open.",
-                   [](const lb::ServerState&, Runtime r) -> std::optional<int64_t> {
-                     if (r == nullptr) return std::nullopt;
-                     return circuitStateValue(r->breaker->state());
-                   });
-  writeServerGauge(w, services, "ballast_upstream_server_active_connections",
-                   "Requests in flight to the server.", [](const lb::ServerState& s, Runtime) {
-                     return std::optional<int64_t>(s.activeConnections());
-                   });
-  writeServerGauge(
-      w, services, "ballast_upstream_server_latency_ewma_seconds",
-      "Exponentially weighted moving average of the server's response time, in seconds.",
-      [](const lb::ServerState& s, Runtime) -> std::optional<double> {
-        auto micros = s.ewmaLatencyMicros();
-        if (!micros) return std::nullopt;
-        return *micros / 1e6;
-      });
+  auto flag = [](bool on) { return std::optional<int64_t>(on ? 1 : 0); };
+  writePerServer(w, services, "ballast_upstream_server_healthy",
+                 "1 when the server passes its health checks.",
+                 [&](Server s, Runtime) { return flag(s.isHealthy()); });
+  writePerServer(w, services, "ballast_upstream_server_ejected",
+                 "1 while outlier detection has ejected the server.",
+                 [&](Server s, Runtime) { return flag(s.isEjected()); });
+  writePerServer(w, services, "ballast_upstream_server_maintenance",
+                 "1 while the server is in maintenance.",
+                 [&](Server s, Runtime) { return flag(s.inMaintenance()); });
+  writePerServer(w, services, "ballast_upstream_server_circuit_state",
+                 "The server's circuit breaker: 0 closed, 1 open, 2 half-open.",
+                 [](Server, Runtime r) -> std::optional<int64_t> {
+                   if (r == nullptr) return std::nullopt;
+                   return circuitStateValue(r->breaker->state());
+                 });
+  writePerServer(w, services, "ballast_upstream_server_active_connections",
+                 "Requests in flight to the server.",
+                 [](Server s, Runtime) { return std::optional<int64_t>(s.activeConnections()); });
+  writePerServer(w, services, "ballast_upstream_server_latency_ewma_seconds",
+                 "Exponentially weighted moving average of the server's response time, in seconds.",
+                 [](Server s, Runtime) -> std::optional<double> {
+                   const auto micros = s.ewmaLatencyMicros();
+                   if (!micros) return std::nullopt;
+                   return *micros / 1e6;
+                 });
 }
 
 void writeAdmin(ExpositionWriter& w, const telemetry::StatusClassCounters& responses) {

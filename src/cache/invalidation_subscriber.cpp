@@ -78,7 +78,10 @@ void InvalidationSubscriber::run() {
       std::lock_guard lock(mu_);
       lastError_ = why;
     }
-    if (subscribed_.exchange(false) && listener_.stateChanged) listener_.stateChanged(false, why);
+    if (subscribed_.exchange(false)) {
+      losses_.fetch_add(1, std::memory_order_relaxed);
+      if (listener_.stateChanged) listener_.stateChanged(false, why);
+    }
     std::unique_lock lock(mu_);
     changed_.wait_for(lock, backoff.next(), [this] { return stopping(); });
   }

@@ -60,6 +60,8 @@ class InvalidationSubscriber {
   bool subscribed() const { return subscribed_.load(); }
   // Messages from other nodes handed to the listener.
   uint64_t received() const { return received_.load(); }
+  // Subscriptions lost so far (each one clears the owner's memory tier once resubscribed).
+  uint64_t losses() const { return losses_.load(); }
   std::string lastError() const;
 
  private:
@@ -78,6 +80,7 @@ class InvalidationSubscriber {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> subscribed_{false};
   std::atomic<uint64_t> received_{0};
+  std::atomic<uint64_t> losses_{0};
 
   mutable std::mutex mu_;
   std::condition_variable changed_;

@@ -282,6 +282,7 @@ RedisStatus TieredCache::redisStatus() const {
   out.commands = tier.commands;
   out.errors = tier.errors;
   out.invalidations = invalidations_.load();
+  out.subscriptionLosses = subscriber_->losses();
   out.lastError = tier.lastError.empty() ? subscriber_->lastError() : tier.lastError;
   return out;
 }

@@ -102,6 +102,7 @@ struct RedisStatus {
   uint64_t commands = 0;       // round trips
   uint64_t errors = 0;
   uint64_t invalidations = 0;  // messages from other nodes applied
+  uint64_t subscriptionLosses = 0;  // each followed, once resubscribed, by a memory clear
   std::string lastError;
 };
 
