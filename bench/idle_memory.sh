@@ -10,7 +10,7 @@ socks = [socket.socket() for _ in range(2)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in socks])')
 trap 'kill $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
-DATA_DIR=$WORK/data LOG_DIR=$WORK/logs PORT=$PORT PROXY_PORT=$PROXY_PORT "$BIN" serve >"$WORK/out.log" 2>&1 &
+DATA_DIR=$WORK/data LOG_DIR=$WORK/logs PORT=$PORT PROXY_HOST=127.0.0.1 PROXY_PORT=$PROXY_PORT "$BIN" serve >"$WORK/out.log" 2>&1 &
 PID=$!
 for _ in $(seq 100); do curl -sf "127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
 curl -sf "127.0.0.1:$PORT/health" >/dev/null || { echo "ballast did not start:"; cat "$WORK/out.log"; exit 1; }

@@ -262,7 +262,7 @@ if [[ ! -x "$BALLAST_BIN" ]]; then
 else
   render $HERE/ballast.yaml.in "$WORK/ballast.yaml" B1="$B1" B2="$B2"
   mkdir -p "$WORK/ballast-data" "$WORK/ballast-logs"
-  start ballast env PORT="$P_ADMIN" PROXY_PORT="$P_BALLAST" DATA_DIR="$WORK/ballast-data" \
+  start ballast env PORT="$P_ADMIN" PROXY_HOST=127.0.0.1 PROXY_PORT="$P_BALLAST" DATA_DIR="$WORK/ballast-data" \
     LOG_DIR="$WORK/ballast-logs" LOG_LEVEL=warn AUTH_ENABLED=true \
     "$BALLAST_BIN" serve --config "$WORK/ballast.yaml"
   rc=0

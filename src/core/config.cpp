@@ -25,6 +25,7 @@ constexpr EnvBinding kEnvBindings[] = {
     {"PORT", "server.port"},
     {"HOST", "server.host"},
     {"PROXY_PORT", "server.proxyPort"},
+    {"PROXY_HOST", "server.proxyHost"},
     {"DATA_DIR", "server.dataDir"},
     {"NODE_ENV", "server.environment"},
     {"LOG_LEVEL", "logging.level"},

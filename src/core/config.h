@@ -82,7 +82,7 @@ struct LimitsConfig {
 struct ServerConfig {
   std::string host = "127.0.0.1";    // admin API bind address (HOST)
   int port = 3006;                   // admin API port (PORT)
-  std::string proxyHost = "0.0.0.0"; // proxy bind address
+  std::string proxyHost = "0.0.0.0"; // proxy bind address (PROXY_HOST)
   int proxyPort = 8080;              // proxy port (PROXY_PORT)
   std::string dataDir = "./data";    // store and generated secrets (DATA_DIR)
   std::string environment = "development";  // NODE_ENV

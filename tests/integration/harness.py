@@ -82,6 +82,7 @@ class Ballast:
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "PORT": str(self.port),
             "PROXY_PORT": str(self.proxy_port),
+            "PROXY_HOST": "127.0.0.1",
             "HOST": "127.0.0.1",
             "DATA_DIR": os.path.join(self.workdir, "data"),
             "LOG_DIR": os.path.join(self.workdir, "logs"),
