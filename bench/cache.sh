@@ -64,7 +64,7 @@ trap 'exit 143' TERM
 # ---- (a) + (b): the memory tier, in process --------------------------------
 if [[ "${SKIP_MEMORY:-0}" != 1 ]]; then
   [[ -x "$HITRATE_BIN" ]] || die "no $HITRATE_BIN (ninja -C $BUILD cache_hitrate)"
-  echo "## Memory tier (build/src/cache/cache_hitrate)"
+  echo "## Memory tier ($HITRATE_BIN)"
   echo
   "$HITRATE_BIN"
   echo
@@ -88,7 +88,7 @@ cat >"$WORK/ballast.yaml" <<YAML
 cluster:
   workerCount: $THREADS
 YAML
-BALLAST_ENV=(PORT="$ADMIN_PORT" PROXY_PORT="$PROXY_PORT" HOST=127.0.0.1 DATA_DIR="$WORK/data"
+BALLAST_ENV=(PORT="$ADMIN_PORT" PROXY_PORT="$PROXY_PORT" PROXY_HOST=127.0.0.1 HOST=127.0.0.1 DATA_DIR="$WORK/data"
              LOG_DIR="$WORK/logs" LOG_LEVEL=warn REDIS_HOST=127.0.0.1 REDIS_PORT="$REDIS_PORT")
 env "${BALLAST_ENV[@]}" "$BALLAST_BIN" serve --config "$WORK/ballast.yaml" >"$WORK/ballast.log" 2>&1 &
 BALLAST_PID=$!
