@@ -8,6 +8,7 @@ TieredCacheOptions cacheOptionsFrom(const core::CacheConfig& config, const core:
                                     int ioThreads) {
   TieredCacheOptions options;
   options.memory.maxEntries = static_cast<size_t>(config.memory.maxSize);
+  options.memory.maxBytes = static_cast<size_t>(config.memory.maxBytes);
   options.memory.defaultTtl = std::chrono::seconds(config.memory.ttl);
   if (config.redis.enabled) {
     RedisOptions redis;

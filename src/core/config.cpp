@@ -232,6 +232,7 @@ void bindCache(Binder b, CacheConfig& c) {
   Binder memory = b.section("memory");
   memory.field("enabled", c.memory.enabled);
   memory.field("maxSize", c.memory.maxSize, 1, 100'000'000);
+  memory.field("maxBytes", c.memory.maxBytes, 1 << 20, 1 << 30);
   memory.field("ttl", c.memory.ttl, 1, 30 * 24 * 3600);
   memory.finish();
   b.finish();

@@ -51,6 +51,7 @@ struct RedisCacheConfig {
 struct MemoryCacheConfig {
   bool enabled = true;
   int maxSize = 10000;               // maximum number of entries
+  int maxBytes = 64 * 1024 * 1024;   // memory budget for keys and values, bytes
   int ttl = 3600;                    // default entry TTL, seconds
 };
 
