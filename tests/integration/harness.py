@@ -184,10 +184,21 @@ class BallastTestCase(unittest.TestCase):
     def setUpClass(cls):
         cls.ballast = Ballast(env=cls.env, config=cls.config).start()
         cls.admin = cls.ballast.token("admin")
+        cls.operator = cls.ballast.token("operator")
+        cls.viewer = cls.ballast.token("viewer")
+
+    def req(self, method, path, body=None, token=None):
+        """An admin API request, as admin unless another token is given."""
+        return self.ballast.request(method, path, body=body, token=token or self.admin)
 
     @classmethod
     def tearDownClass(cls):
         cls.ballast.cleanup()
+
+
+def detail_paths(response):
+    """The field paths an error envelope names."""
+    return [d["path"] for d in response.json["error"].get("details", [])]
 
 
 def raw_exchange(port, data, timeout=5.0):

@@ -5,7 +5,7 @@ import json
 import unittest
 
 from cache_support import CACHE, quote_key
-from harness import BallastTestCase, wait_until
+from harness import BallastTestCase, detail_paths, wait_until
 
 # Bodies up to 4 MiB reach the API, so the cache's own 1 MiB value limit answers.
 CONFIG = """
@@ -17,21 +17,8 @@ server:
 SEED_STATS_KEYS = {"hits", "misses", "hitRate", "keys", "memory"}
 
 
-def detail_paths(response):
-    return [d["path"] for d in response.json["error"].get("details", [])]
-
-
 class CacheEndpointsTest(BallastTestCase):
     config = CONFIG
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.viewer = cls.ballast.token("viewer")
-        cls.operator = cls.ballast.token("operator")
-
-    def req(self, method, path, body=None, token=None):
-        return self.ballast.request(method, path, body=body, token=token or self.admin)
 
     def put(self, key, value, ttl=None, token=None):
         body = {"value": value}

@@ -5,7 +5,7 @@ and that servers, weights and maintenance flags survive a restart.
 Only the API is tested here, not proxied traffic."""
 import unittest
 
-from harness import Ballast, BallastTestCase
+from harness import Ballast, BallastTestCase, detail_paths
 
 LB = "/api/infrastructure/loadbalancer"
 SERVICES = "/api/infrastructure/services"
@@ -29,21 +29,8 @@ SEED_STATS_KEYS = {"totalRequests", "totalConnections", "activeConnections", "av
 SEED_SERVER_KEYS = {"id", "host", "port", "weight", "status", "health", "connections", "responseTime"}
 
 
-def detail_paths(response):
-    return [d["path"] for d in response.json["error"].get("details", [])]
-
-
 class LoadBalancerEndpointsTest(BallastTestCase):
     config = CONFIG
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.viewer = cls.ballast.token("viewer")
-        cls.operator = cls.ballast.token("operator")
-
-    def req(self, method, path, body=None, token=None):
-        return self.ballast.request(method, path, body=body, token=token or self.admin)
 
     def add(self, port, host="127.0.0.1", weight=1):
         r = self.req("POST", f"{LB}/servers", {"host": host, "port": port, "weight": weight})
