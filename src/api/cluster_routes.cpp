@@ -19,13 +19,16 @@ core::Json clusterJson(const ClusterView& view, int64_t uptimeSeconds) {
           {"lastReload", lastReload}};
 }
 
+core::Json clusterReportJson(const ClusterDeps& deps) {
+  const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(deps.clock.now() - deps.startedAt).count();
+  return clusterJson(deps.view(), uptime);
+}
+
 void registerClusterRoutes(AdminApi& api, ClusterDeps deps) {
   auto shared = std::make_shared<ClusterDeps>(std::move(deps));
   api.add("GET", "/api/infrastructure/cluster", security::Role::kViewer,
           [shared](RequestContext&) -> core::Result<Reply> {
-            const auto uptime =
-                std::chrono::duration_cast<std::chrono::seconds>(shared->clock.now() - shared->startedAt).count();
-            return Reply{.data = clusterJson(shared->view(), uptime)};
+            return Reply{.data = clusterReportJson(*shared)};
           });
   api.add("POST", "/api/infrastructure/cluster/reload", security::Role::kAdmin,
           [shared](RequestContext&) -> core::Result<Reply> {

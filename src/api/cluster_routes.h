@@ -36,7 +36,9 @@ struct ClusterDeps {
 };
 
 void registerClusterRoutes(AdminApi& api, ClusterDeps deps);
-// The view as JSON (also used by the dashboard later).
+// The view as JSON.
 core::Json clusterJson(const ClusterView& view, int64_t uptimeSeconds);
+// The body of GET /api/infrastructure/cluster now (also the dashboard's `cluster`).
+core::Json clusterReportJson(const ClusterDeps& deps);
 
 }  // namespace ballast::api

@@ -58,6 +58,20 @@ std::string overallStatus(const std::vector<store::ServiceStatusRecord>& service
   return "degraded";
 }
 
+core::Result<Json> healthReportJson(const HealthDeps& deps) {
+  auto services = deps.services.list();
+  if (!services) return std::unexpected(services.error());
+  Json list = Json::array();
+  for (const auto& s : *services) list.push_back(serviceJson(s));
+  Json data = {{"status", overallStatus(*services)},
+               {"timestamp", core::isoUtc(deps.clock.wallNow())},
+               {"services", list},
+               {"system", systemJson(deps.system.snapshot())},
+               {"uptime", uptimeSeconds(deps)}};
+  if (deps.cache) data["cache"] = deps.cache();
+  return data;
+}
+
 void registerHealthRoutes(AdminApi& api, HealthDeps deps) {
   auto shared = std::make_shared<HealthDeps>(std::move(deps));
 
@@ -69,17 +83,9 @@ void registerHealthRoutes(AdminApi& api, HealthDeps deps) {
 
   api.add("GET", "/api/infrastructure/health", security::Role::kViewer,
           [shared](RequestContext&) -> core::Result<Reply> {
-            auto services = shared->services.list();
-            if (!services) return std::unexpected(services.error());
-            Json list = Json::array();
-            for (const auto& s : *services) list.push_back(serviceJson(s));
-            Json data = {{"status", overallStatus(*services)},
-                         {"timestamp", core::isoUtc(shared->clock.wallNow())},
-                         {"services", list},
-                         {"system", systemJson(shared->system.snapshot())},
-                         {"uptime", uptimeSeconds(*shared)}};
-            if (shared->cache) data["cache"] = shared->cache();
-            return Reply{.data = std::move(data)};
+            auto report = healthReportJson(*shared);
+            if (!report) return std::unexpected(report.error());
+            return Reply{.data = std::move(*report)};
           });
 
   api.add("POST", "/api/infrastructure/services/:name/status", security::Role::kOperator,

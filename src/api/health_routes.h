@@ -27,6 +27,9 @@ struct HealthDeps {
 
 void registerHealthRoutes(AdminApi& api, HealthDeps deps);
 
+// The body of GET /api/infrastructure/health (also the dashboard's `health`).
+core::Result<core::Json> healthReportJson(const HealthDeps& deps);
+
 // The overall status from the services' statuses: "healthy" when all are
 // healthy (or none is registered), "unhealthy" when all are unhealthy,
 // "degraded" otherwise.

@@ -22,15 +22,16 @@ Json serversJson(const proxy::Service& service) {
 
 }  // namespace
 
-core::Result<ServerBody> readServerBody(const Json& body) {
+core::Result<ServerBody> readServerBody(const Json& body, bool withRegistration) {
   core::JsonReader v(body);
   auto host = v.string("host", {.required = true, .minLength = 1, .maxLength = 253});
   if (host && !core::isValidHost(*host)) v.addError("host", "must be a host name or IP address");
   auto port = v.integer("port", {.required = true, .min = 1, .max = 65535});
   auto weight = v.integer("weight", {.min = 0, .max = 1000});
+  auto registration = withRegistration ? proxy::readRegistration(v) : proxy::ServerRegistration{};
   v.rejectUnknown();
   if (auto ok = v.result(); !ok) return std::unexpected(ok.error());
-  return ServerBody{*host, static_cast<int>(*port), static_cast<int>(weight.value_or(1))};
+  return ServerBody{*host, static_cast<int>(*port), static_cast<int>(weight.value_or(1)), std::move(registration)};
 }
 
 std::string serverStatus(const ServerInfo& s) {
@@ -55,6 +56,12 @@ Json serverJson(const ServerInfo& s) {
           {"health", serverHealth(s)},
           {"connections", std::max<int64_t>(0, s.connections)},
           {"responseTime", roundTo(s.responseTime, 10)}};
+}
+
+Json registeredServerJson(const ServerInfo& server, const proxy::ServerRegistration& registration) {
+  Json out = serverJson(server);
+  out.update(proxy::toJson(registration));
+  return out;
 }
 
 Json removedServerJson(const proxy::RemovedServer& removed) {
@@ -109,6 +116,23 @@ Json serviceJson(const proxy::Service& service, const std::string& origin) {
   out["origin"] = origin;
   out["servers"] = serversJson(service);
   out["stats"] = countersJson(service.counters());
+  return out;
+}
+
+Json serviceSummaryJson(const proxy::Service& service) {
+  const auto servers = service.balancer().servers();
+  const auto healthy = std::count_if(servers.begin(), servers.end(),
+                                     [](const ServerInfo& s) { return serverHealth(s) == "healthy"; });
+  return {{"name", service.name()}, {"algorithm", service.spec()->algorithm},
+          {"healthyServers", healthy}, {"totalServers", servers.size()}};
+}
+
+Json loadBalancerOverviewJson(const proxy::Registry& registry) {
+  Json out = Json::object();
+  if (auto fallback = registry.find(proxy::kDefaultServiceName)) out = statsJson(*fallback);
+  Json services = Json::array();
+  for (const auto& service : registry.list()) services.push_back(serviceSummaryJson(*service));
+  out["services"] = std::move(services);
   return out;
 }
 

@@ -24,17 +24,22 @@
 namespace ballast::api {
 
 // The body of "add a server": {host, port, weight?}; weight defaults to 1.
-// Unknown fields are refused; every failing field is named ("/port").
+// With `withRegistration`, also tags, metadata and check
+// (proxy/server_registration.h). Unknown fields are refused; every failing
+// field is named ("/port", "/tags/0").
 struct ServerBody {
   std::string host;
   int port = 0;
   int weight = 1;
+  proxy::ServerRegistration registration;
 };
-core::Result<ServerBody> readServerBody(const core::Json& body);
+core::Result<ServerBody> readServerBody(const core::Json& body, bool withRegistration = false);
 
 std::string serverStatus(const ServerInfo& server);
 std::string serverHealth(const ServerInfo& server);
 core::Json serverJson(const ServerInfo& server);
+// serverJson plus the registration's {tags, metadata, check}.
+core::Json registeredServerJson(const ServerInfo& server, const proxy::ServerRegistration& registration);
 // The reply to a server's removal: the server with status "draining" (still
 // finishing requests) or "removed", and its service.
 core::Json removedServerJson(const proxy::RemovedServer& removed);
@@ -42,5 +47,9 @@ core::Json removedServerJson(const proxy::RemovedServer& removed);
 core::Json countersJson(const proxy::ServiceCounters& counters);
 core::Json statsJson(const proxy::Service& service);
 core::Json serviceJson(const proxy::Service& service, const std::string& origin);
+// {name, algorithm, healthyServers, totalServers}: one line of the dashboard.
+core::Json serviceSummaryJson(const proxy::Service& service);
+// The dashboard's `loadBalancer`: stats of "default" (when loaded) + services: [summary...].
+core::Json loadBalancerOverviewJson(const proxy::Registry& registry);
 
 }  // namespace ballast::api

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "api/discovery_routes.h"
 #include "api/service_views.h"
 #include "core/service_spec.h"
 
@@ -61,12 +62,12 @@ void registerServicesRoutes(AdminApi& api, proxy::Catalog& catalog) {
   });
 
   api.add("POST", base + "/:name/servers", security::Role::kAdmin, [&catalog](RequestContext& ctx) -> core::Result<Reply> {
-    auto body = readServerBody(ctx.body);
+    auto body = readServerBody(ctx.body, true);
     if (!body) return std::unexpected(body.error());
     auto added = catalog.addServer(ctx.param("name"), body->host, body->port, body->weight,
-                                   proxy::Catalog::IfMissing::kCreate);
+                                   proxy::Catalog::IfMissing::kCreate, body->registration);
     if (!added) return std::unexpected(added.error());
-    core::Json data = serverJson(*added);
+    core::Json data = registeredServerJson(*added, body->registration);
     data["service"] = ctx.param("name");
     return Reply{.status = 201, .data = data};
   });
@@ -77,6 +78,8 @@ void registerServicesRoutes(AdminApi& api, proxy::Catalog& catalog) {
             if (!removed) return std::unexpected(removed.error());
             return Reply{.data = removedServerJson(*removed)};
           });
+
+  registerDiscoveryRoutes(api, catalog);
 }
 
 }  // namespace ballast::api

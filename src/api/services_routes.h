@@ -9,11 +9,13 @@
 //          match the path; no servers) -> 201 created | 200 replaced; servers stay
 //   DELETE /api/infrastructure/services/:name                     admin    404 unknown; 409 "default"
 //   POST   /api/infrastructure/services/:name/servers             admin
-//          {host, port, weight?} -> 201 the server (the service is created
-//          from the defaults when missing); 409 same host:port
+//          {host, port, weight?, tags?, metadata?, check?} -> 201 the server
+//          with its registration (the service is created from the defaults
+//          when missing); 409 same host:port
 //   DELETE /api/infrastructure/services/:name/servers/:serverId   admin
 //          drains first -> 200; 404 when the server is not in that service
-// (POST /api/infrastructure/services/:name/status is health_routes.h's.)
+// (POST /api/infrastructure/services/:name/status is health_routes.h's; the
+// discovery routes of discovery_routes.h are registered from here too.)
 //
 // Thread-safety: the handlers may run on any thread.
 

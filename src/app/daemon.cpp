@@ -9,7 +9,13 @@
 
 #include <thread>
 
+#include "alerts/alert_manager.h"
+#include "alerts/alert_sources.h"
+#include "alerts/builtin_rules.h"
+#include "alerts/http_transport.h"
+#include "alerts/notifier_thread.h"
 #include "api/admin_api.h"
+#include "api/alerts_routes.h"
 #include "api/cache_routes.h"
 #include "api/cache_views.h"
 #include "api/cluster_routes.h"
@@ -20,6 +26,7 @@
 #include "api/services_routes.h"
 #include "app/bootstrap.h"
 #include "app/cluster_link.h"
+#include "app/periodic.h"
 #include "ballast/cache.h"
 #include "cache/cache_config.h"
 #include "core/time_format.h"
@@ -66,6 +73,13 @@ struct Daemon::Parts {
   std::unique_ptr<http::HttpServer> metricsServer;
   std::unique_ptr<proxy::ProxyServer> proxyServer;
   std::unique_ptr<proxy::ActiveHealthChecker> healthChecker;
+  // Alerts: rules evaluated on the control loop, notifications on their own
+  // thread (declared last, so it stops first).
+  std::unique_ptr<alerts::HttpTransport> alertTransport;
+  std::unique_ptr<alerts::Notifier> alertNotifier;
+  std::unique_ptr<alerts::AlertManager> alerts;
+  std::unique_ptr<alerts::AlertSources> alertSources;
+  std::unique_ptr<alerts::NotifierThread> alertThread;
   asio::io_context control{1};  // periodic work and signals, on the main thread
 };
 
@@ -74,16 +88,6 @@ Daemon::Daemon(core::Config config, std::optional<std::string> configPath)
 Daemon::~Daemon() = default;
 
 namespace {
-
-// Samples host statistics every second, so CPU usage covers a recent interval.
-void scheduleSampling(asio::steady_timer& timer, telemetry::SystemSampler& sampler) {
-  timer.expires_after(1s);
-  timer.async_wait([&timer, &sampler](const boost::system::error_code& ec) {
-    if (ec) return;
-    sampler.sample();
-    scheduleSampling(timer, sampler);
-  });
-}
 
 // Events of the data and control planes: logged at once, stored in batches.
 proxy::EventSink eventSink(store::EventLog& log, const core::Clock& clock, telemetry::EventCounter& counts) {
@@ -94,31 +98,6 @@ proxy::EventSink eventSink(store::EventLog& log, const core::Clock& clock, telem
     spdlog::log(level, "event {} {}: {}", e.type, e.service.empty() ? "-" : e.service, e.message);
     log.record({0, e.type, e.service, e.serverId, e.message, e.level, core::isoUtc(clock.wallNow())});
   };
-}
-
-// Drops expired memory-cache entries every second (reads drop them lazily too).
-void scheduleCacheSweep(asio::steady_timer& timer, ballast::Cache& cache) {
-  timer.expires_after(1s);
-  timer.async_wait([&timer, &cache](const boost::system::error_code& ec) {
-    if (ec) return;
-    cache.sweepExpired(10000);
-    scheduleCacheSweep(timer, cache);
-  });
-}
-
-// Control-plane upkeep every 250 ms: drained servers leave the registry
-// (Catalog::reapDrained), queued events are written to the store, and changed
-// health and breaker verdicts are kept for the next worker generation.
-void scheduleUpkeep(asio::steady_timer& timer, proxy::Catalog& catalog, store::EventLog& events,
-                    proxy::StateKeeper& states) {
-  timer.expires_after(250ms);
-  timer.async_wait([&timer, &catalog, &events, &states](const boost::system::error_code& ec) {
-    if (ec) return;
-    catalog.reapDrained();
-    if (auto s = events.flush(); !s) spdlog::warn("event log: {}", s.error().message);
-    if (auto s = states.persistChanges(); !s) spdlog::warn("server state: {}", s.error().message);
-    scheduleUpkeep(timer, catalog, events, states);
-  });
 }
 
 std::string describeError(const core::Error& error) {
@@ -149,16 +128,6 @@ core::Result<int> listenerFor(const std::string& name, int inheritedIndex, const
     return *inherited;
   }
   return http::openListener(host, port);
-}
-
-// Un-ejects servers and lets half-open trials through, every 100 ms.
-void scheduleServiceSweep(asio::steady_timer& timer, proxy::Registry& registry) {
-  timer.expires_after(100ms);
-  timer.async_wait([&timer, &registry](const boost::system::error_code& ec) {
-    if (ec) return;
-    for (const auto& service : registry.list()) service->sweep();
-    scheduleServiceSweep(timer, registry);
-  });
 }
 
 }  // namespace
@@ -254,6 +223,24 @@ int Daemon::run() {
   api::registerMetricsRoutes(*p.adminApi, metrics);
   api::registerEventsRoutes(*p.adminApi, {*p.eventLog, *p.eventBus});
 
+  alerts::NotifierConfig notify{.externalUrl = fmt::format("http://{}:{}", cfg.server.host, cfg.server.port)};
+  if (!cfg.alerts.alertmanagerUrl.empty()) notify.alertmanager = cfg.alerts.alertmanagerUrl;
+  for (const auto& hook : cfg.alerts.webhooks) notify.webhooks.push_back({hook.url, hook.headers});
+  if (auto valid = alerts::validateNotifierConfig(notify); !valid) {
+    spdlog::critical("invalid alert receivers: {}", describeError(valid.error()));
+    return kExitFailure;
+  }
+  p.alertTransport = std::make_unique<alerts::HttpTransport>();
+  p.alertNotifier = std::make_unique<alerts::Notifier>(clock, *p.alertTransport, std::move(notify));
+  p.alerts = std::make_unique<alerts::AlertManager>(clock, p.alertNotifier.get(),
+                                                    eventSink(*p.eventLog, clock, *p.eventCounts));
+  for (auto& rule : alerts::builtinRules({.cacheHitRatePercent = static_cast<double>(cfg.alerts.cacheHitRateBelow)})) {
+    (void)p.alerts->addRule(std::move(rule));
+  }
+  p.alertSources = std::make_unique<alerts::AlertSources>(clock, *p.registry, *p.system, p.cache.get());
+  p.alertThread = std::make_unique<alerts::NotifierThread>(*p.alertNotifier);
+  api::registerAlertsRoutes(*p.adminApi, *p.alerts, clock);
+
   const auto& limits = cfg.server.limits;
   p.pool = std::make_unique<http::IoPool>(cfg.ioThreads());
   p.adminServer = std::make_unique<http::HttpServer>(
@@ -311,14 +298,25 @@ int Daemon::run() {
                BALLAST_VERSION, cfg.server.host, http::boundPort(*adminFd), cfg.server.proxyHost,
                http::boundPort(*proxyFd), cfg.ioThreads(), cfg.server.dataDir);
 
-  asio::steady_timer sampling(p.control);
-  scheduleSampling(sampling, *p.system);
-  asio::steady_timer upkeep(p.control);
-  scheduleUpkeep(upkeep, *p.catalog, *p.eventLog, *p.stateKeeper);
-  asio::steady_timer serviceSweep(p.control);
-  scheduleServiceSweep(serviceSweep, *p.registry);
-  asio::steady_timer cacheSweep(p.control);
-  scheduleCacheSweep(cacheSweep, *p.cache);
+  // The control loop's periodic work.
+  std::vector<std::unique_ptr<Periodic>> periodic;
+  // Host statistics every second, so CPU usage covers a recent interval.
+  periodic.push_back(std::make_unique<Periodic>(p.control, 1s, [&p] { p.system->sample(); }));
+  // Upkeep: drained servers leave the registry, queued events are stored, and
+  // changed health and breaker verdicts are kept for the next worker generation.
+  periodic.push_back(std::make_unique<Periodic>(p.control, 250ms, [&p] {
+    p.catalog->reapDrained();
+    if (auto s = p.eventLog->flush(); !s) spdlog::warn("event log: {}", s.error().message);
+    if (auto s = p.stateKeeper->persistChanges(); !s) spdlog::warn("server state: {}", s.error().message);
+  }));
+  // Ejections that have run their time end; breakers whose wait is over let trials through.
+  periodic.push_back(std::make_unique<Periodic>(p.control, 100ms, [&p] {
+    for (const auto& service : p.registry->list()) service->sweep();
+  }));
+  // Alert rules, evaluated on fresh samples.
+  periodic.push_back(std::make_unique<Periodic>(p.control, 1s, [&p] { p.alerts->tick(p.alertSources->collect()); }));
+  // Expired memory-cache entries (reads drop them lazily too).
+  periodic.push_back(std::make_unique<Periodic>(p.control, 1s, [&p] { p.cache->sweepExpired(10000); }));
   p.healthChecker = std::make_unique<proxy::ActiveHealthChecker>(p.control, *p.registry, clock,
                                                                  core::FastRandom::instance());
   p.healthChecker->start();
@@ -357,10 +355,8 @@ int Daemon::run() {
           } else {
             spdlog::warn("graceful shutdown timeout: closing {} connections", open());
           }
-          serviceSweep.cancel();
-          cacheSweep.cancel();
+          for (auto& task : periodic) task->stop();
           p.healthChecker->stop();
-          sampling.cancel();
           signals.cancel();
           p.control.stop();
         });

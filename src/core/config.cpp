@@ -1,4 +1,5 @@
 #include "core/config.h"
+#include "core/json_reader.h"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -342,6 +343,39 @@ void bindServices(const YAML::Node& node, Config& config, std::vector<FieldError
   }
 }
 
+// `alerts:` — receivers and thresholds, read like a JSON body.
+void bindAlerts(const YAML::Node& node, AlertsConfig& alerts, std::vector<FieldError>& errors) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  const Json json = yamlToJson(node);
+  JsonReader r(json, PathStyle::kDotted, "alerts");
+  if (const Json* hooks = r.array("webhooks", false)) {
+    for (size_t i = 0; i < hooks->size(); ++i) {
+      JsonReader hook = r.element("webhooks", (*hooks)[i], i);
+      WebhookConfig webhook;
+      if (auto url = hook.string("url", {.required = true, .minLength = 8, .maxLength = 2048})) webhook.url = *url;
+      if (const Json* headers = hook.rawObject("headers", false)) {
+        for (const auto& [name, value] : headers->items()) {
+          if (!value.is_string()) {
+            hook.addErrorAt(hook.pathOf("headers") + "." + name, "must be a string");
+            continue;
+          }
+          webhook.headers.emplace_back(name, value.get<std::string>());
+        }
+      }
+      hook.rejectUnknown();
+      alerts.webhooks.push_back(std::move(webhook));
+    }
+  }
+  JsonReader manager = r.object("alertmanager");
+  if (auto url = manager.string("url", {.minLength = 8, .maxLength = 2048})) alerts.alertmanagerUrl = *url;
+  manager.rejectUnknown();
+  if (auto v = r.integer("cacheHitRateBelow", {.min = 0, .max = 100})) alerts.cacheHitRateBelow = static_cast<int>(*v);
+  r.rejectUnknown();
+  if (auto ok = r.result(); !ok) {
+    for (auto& d : ok.error().details) errors.push_back(d);
+  }
+}
+
 // Checks that relate several keys.
 void crossCheck(const Config& c, std::vector<FieldError>& errors) {
   const auto& as = c.scaling.autoScaling;
@@ -410,8 +444,10 @@ Result<Config> bindDocument(YAML::Node root, const EnvLookup& env) {
   bindSecurity(top.section("security"), config.security);
   bindMonitoring(top.section("monitoring"), config.monitoring);
   top.markKnown("services");
+  top.markKnown("alerts");
   top.finish();
   if (errors.empty()) bindServices(root["services"], config, errors);
+  bindAlerts(root["alerts"], config.alerts, errors);
   if (errors.empty()) crossCheck(config, errors);
   if (!errors.empty()) {
     return std::unexpected(Error{ErrorCode::kValidation, "Invalid configuration", std::move(errors)});

@@ -111,6 +111,17 @@ struct MonitoringConfig {
   int prometheusPort = 9090;         // PROMETHEUS_PORT
 };
 
+struct WebhookConfig {
+  std::string url;                                        // http:// only for now
+  std::vector<std::pair<std::string, std::string>> headers;  // sent with every notification
+};
+
+struct AlertsConfig {
+  std::vector<WebhookConfig> webhooks;    // Alertmanager webhook format, version "4"
+  std::string alertmanagerUrl;            // base URL of an Alertmanager (v2 API); empty = none
+  int cacheHitRateBelow = 50;             // built-in low-hit-rate rule threshold, percent
+};
+
 // Secrets come from the environment only, never from the file, and are never logged.
 struct Secrets {
   std::string jwtSecret;             // JWT_SECRET; generated and stored when empty
@@ -129,6 +140,7 @@ struct Config {
   // Proxied services; `default` takes every request no other route matches.
   // Runtime changes made through the API are kept in the store on top of these.
   std::vector<ServiceSpec> services;
+  AlertsConfig alerts;
   Secrets secrets;
 
   // workerCount with 0 resolved to the number of cores.

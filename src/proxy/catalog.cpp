@@ -117,9 +117,16 @@ core::Status Catalog::applyStoredLocked() {
   for (const auto& s : *servers) {
     auto service = registry_.find(s.service);
     if (!service) continue;  // cannot happen: the foreign key keeps them together
+    auto registration = core::parseJson(s.registrationJson);
+    auto parsed = registration ? parseRegistration(*registration)
+                               : core::Result<ServerRegistration>(std::unexpected(registration.error()));
+    if (!parsed) {
+      return core::fail(ErrorCode::kInternal, fmt::format("stored server {} has an unreadable registration", s.id));
+    }
     auto added = service->addServer(s.host, s.port, s.weight, s.id);
     if (!added) return statusOf(added);
     if (s.maintenance) service->balancer().setServerMaintenance(s.id, true);
+    applyRegistrationLocked(*service, s.id, std::move(*parsed));
   }
   emit("service", "info", "", fmt::format("Loaded {} services with {} servers from the store", services->size(),
                                           servers->size()));
@@ -183,6 +190,9 @@ core::Status Catalog::deleteService(const std::string& name) {
   auto deleted = repo_.deleteService(name);
   if (!deleted) return std::unexpected(deleted.error());
   if (!*deleted) return core::fail(ErrorCode::kNotFound, fmt::format("Service {} not found", name));
+  if (auto service = registry_.find(name)) {
+    for (const auto& server : service->balancer().servers()) forgetServerLocked(server.id);
+  }
   registry_.remove(name);
   std::erase_if(drains_, [&](const Drain& d) { return d.service == name; });
   origins_.erase(name);
@@ -193,7 +203,7 @@ core::Status Catalog::deleteService(const std::string& name) {
 // ---- servers --------------------------------------------------------------
 
 core::Result<ServerInfo> Catalog::addServer(const std::string& serviceName, const std::string& rawHost, int port,
-                                            int weight, IfMissing ifMissing) {
+                                            int weight, IfMissing ifMissing, ServerRegistration registration) {
   const std::string host = lowerCase(rawHost);
   if (auto s = validateServer(host, port, weight); !s) return std::unexpected(s.error());
 
@@ -215,7 +225,7 @@ core::Result<ServerInfo> Catalog::addServer(const std::string& serviceName, cons
 
   const core::ServiceSpec spec = specFromDefaultsLocked(serviceName);
   const store::ServerRecord record{newServerIdLocked(), serviceName, host, port, weight, false,
-                                   core::isoUtc(registry_.clock().wallNow())};
+                                   core::isoUtc(registry_.clock().wallNow()), toJson(registration).dump()};
   auto stored = repo_.db().transaction([&]() -> core::Status {
     if (create) {
       if (auto s = repo_.upsertService(recordOf(spec, kOriginApi)); !s) return s;
@@ -248,16 +258,38 @@ core::Result<ServerInfo> Catalog::addServer(const std::string& serviceName, cons
   }
   auto added = service->addServer(host, port, weight, record.id);
   if (!added) return undo(added.error());
-  return added;
+  applyRegistrationLocked(*service, record.id, std::move(registration));
+  return service->balancer().server(record.id).value_or(*added);
+}
+
+void Catalog::applyRegistrationLocked(Service& service, const std::string& serverId,
+                                      ServerRegistration registration) {
+  if (registration.check) {
+    service.setOwnCheck(serverId, true);
+    service.setCheckVerdict(serverId, false);  // critical until its first heartbeat
+    ttlChecks_.track(serverId, *registration.check, registry_.clock().now());
+  }
+  registrations_.insert_or_assign(serverId, std::move(registration));
+}
+
+void Catalog::forgetServerLocked(const std::string& serverId) {
+  registrations_.erase(serverId);
+  ttlChecks_.untrack(serverId);
 }
 
 core::Result<RemovedServer> Catalog::removeServer(const std::string& serverId,
                                                   const std::optional<std::string>& inService) {
   std::lock_guard lock(mu_);
+  return removeServerLocked(serverId, inService);
+}
+
+core::Result<RemovedServer> Catalog::removeServerLocked(const std::string& serverId,
+                                                        const std::optional<std::string>& inService) {
   auto record = repo_.findServer(serverId);
   if (!record) return std::unexpected(record.error());
   if (!*record || (inService && (*record)->service != *inService)) return serverNotFound(serverId);
   if (auto removed = repo_.removeServer(serverId); !removed) return std::unexpected(removed.error());
+  forgetServerLocked(serverId);
 
   const auto& r = **record;
   RemovedServer out{ServerInfo{.id = r.id, .host = r.host, .port = r.port, .weight = r.weight,
@@ -286,7 +318,51 @@ void Catalog::endDrainLocked(const std::string& serverId) {
   std::erase_if(drains_, [&](const Drain& d) { return d.serverId == serverId; });
 }
 
+size_t Catalog::sweepChecks() {
+  std::lock_guard lock(mu_);
+  const auto sweep = ttlChecks_.sweep(registry_.clock().now());
+  for (const auto* ids : {&sweep.nowPassing, &sweep.nowCritical}) {
+    for (const auto& id : *ids) {
+      if (auto service = registry_.findServer(id)) service->setCheckVerdict(id, ids == &sweep.nowPassing);
+    }
+  }
+  size_t removed = 0;
+  for (const auto& id : sweep.deregister) {
+    auto registered = registrations_.find(id);
+    const int after = registered != registrations_.end() && registered->second.check
+                          ? registered->second.check->deregisterCriticalAfter
+                          : 0;
+    auto gone = removeServerLocked(id, std::nullopt);
+    if (!gone) continue;  // a store error: tried again at the next sweep
+    ++removed;
+    emit("server", "warning", gone->service,
+         fmt::format("Server {} ({}:{}) of {} deregistered: its check was critical for more than {} ms", id,
+                     gone->server.host, gone->server.port, gone->service, after),
+         id);
+  }
+  return removed;
+}
+
+core::Result<ServerInfo> Catalog::heartbeat(const std::string& serviceName, const std::string& serverId) {
+  std::lock_guard lock(mu_);
+  auto service = registry_.findServer(serverId);
+  auto info = service ? service->balancer().server(serverId) : std::nullopt;
+  if (!service || service->name() != serviceName || !info || info->draining) return serverNotFound(serverId);
+  if (!ttlChecks_.heartbeat(serverId, registry_.clock().now())) {
+    return core::fail(ErrorCode::kConflict, fmt::format("Server {} has no ttl check", serverId));
+  }
+  service->setCheckVerdict(serverId, true);
+  return service->balancer().server(serverId).value_or(*info);
+}
+
+ServerRegistration Catalog::registration(const std::string& serverId) const {
+  std::lock_guard lock(mu_);
+  auto it = registrations_.find(serverId);
+  return it == registrations_.end() ? ServerRegistration{} : it->second;
+}
+
 size_t Catalog::reapDrained() {
+  sweepChecks();
   std::lock_guard lock(mu_);
   const auto now = registry_.clock().now();
   size_t reaped = 0;

@@ -22,6 +22,13 @@
 // The service named "default" always exists after loadAtStart() (it takes
 // every request no route matches) and cannot be deleted.
 //
+// Service discovery: a server may be added with a ServerRegistration (tags,
+// metadata, a ttl check), stored with it. A ttl-checked server starts
+// unhealthy and is healthy while heartbeat() calls arrive within its ttl;
+// sweepChecks() (run by reapDrained(), so on the control loop) turns expired
+// ones unhealthy and removes, like removeServer(), those critical for longer
+// than their deregisterCriticalAfter, with a "server" event.
+//
 // Reads (listing services, servers, counters) go to registry() directly.
 //
 // Thread-safety: every method may be called from any thread. Call
@@ -38,6 +45,8 @@
 #include "core/random.h"
 #include "core/service_spec.h"
 #include "proxy/registry.h"
+#include "proxy/server_registration.h"
+#include "proxy/ttl_checks.h"
 #include "store/services_repo.h"
 
 namespace ballast::proxy {
@@ -83,7 +92,8 @@ class Catalog {
   // host:port is already in the service, kNotFound for an unknown service
   // unless `ifMissing` is kCreate (then it is made from the defaults).
   core::Result<ServerInfo> addServer(const std::string& service, const std::string& host, int port, int weight,
-                                     IfMissing ifMissing = IfMissing::kNotFound);
+                                     IfMissing ifMissing = IfMissing::kNotFound,
+                                     ServerRegistration registration = {});
   // Starts draining; kNotFound when unknown (or not in `inService` when given).
   core::Result<RemovedServer> removeServer(const std::string& serverId,
                                            const std::optional<std::string>& inService = std::nullopt);
@@ -93,8 +103,16 @@ class Catalog {
   core::Result<ServerInfo> setWeight(const std::string& serverId, int weight);
 
   // Removes from the Registry the draining servers with nothing in flight or
-  // whose drain timeout passed; returns how many left.
+  // whose drain timeout passed; returns how many left. Runs sweepChecks() first.
   size_t reapDrained();
+  // Applies expired ttl checks and deregisters servers critical for too long;
+  // returns how many were deregistered.
+  size_t sweepChecks();
+  // A heartbeat for a ttl-checked server of `service`: healthy for its ttl.
+  // kNotFound when unknown (or not in `service`); kConflict without a ttl check.
+  core::Result<ServerInfo> heartbeat(const std::string& service, const std::string& serverId);
+  // What the server registered with (empty for servers added without).
+  ServerRegistration registration(const std::string& serverId) const;
   size_t drainingCount() const;
 
   core::ServiceDefaults defaults() const;
@@ -115,6 +133,11 @@ class Catalog {
   core::Status insertConfigServiceLocked(const core::ServiceSpec& spec, size_t index);  // REQUIRES: mu_ held
   core::Status applyStoredLocked();                                       // REQUIRES: mu_ held
   void endDrainLocked(const std::string& serverId);                       // REQUIRES: mu_ held
+  core::Result<RemovedServer> removeServerLocked(const std::string& serverId,
+                                                 const std::optional<std::string>& inService);  // REQUIRES: mu_ held
+  void applyRegistrationLocked(Service& service, const std::string& serverId,
+                               ServerRegistration registration);  // REQUIRES: mu_ held
+  void forgetServerLocked(const std::string& serverId);           // REQUIRES: mu_ held
   void emit(std::string type, std::string level, std::string service, std::string message,
             std::string serverId = "") const;
 
@@ -127,6 +150,8 @@ class Catalog {
   core::ServiceDefaults defaults_;                // guarded by mu_
   std::map<std::string, std::string> origins_;    // by service; guarded by mu_
   std::vector<Drain> drains_;                     // guarded by mu_
+  std::map<std::string, ServerRegistration> registrations_;  // by server id; guarded by mu_
+  TtlChecks ttlChecks_;                           // guarded by mu_
 };
 
 }  // namespace ballast::proxy

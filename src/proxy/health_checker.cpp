@@ -110,7 +110,9 @@ class ActiveHealthChecker::Impl : public std::enable_shared_from_this<Impl> {
       const auto snapshot = service->snapshot();
       const core::ServiceSpec& spec = *snapshot->spec;
       if (!spec.healthCheck.enabled) continue;
-      for (const auto& server : snapshot->pool->servers()) visit(service, spec, *server, now);
+      for (const auto& server : snapshot->pool->servers()) {
+        if (!service->hasOwnCheck(server->id())) visit(service, spec, *server, now);
+      }
     }
     dropUnseen();
     tracked_.store(servers_.size(), std::memory_order_relaxed);

@@ -16,6 +16,9 @@
 // daemon starting with many servers does not probe them all at once. Checks
 // are therefore as punctual as the tick: keep it well below the intervals.
 //
+// Servers with their own check (Service::hasOwnCheck, service discovery) are
+// skipped: their verdicts come from the catalog's TTL checks.
+//
 // Servers and services come and go at any time. Per-server state is keyed by
 // server id; when a server disappears (or its service turns its check off),
 // its state and last result are dropped and its probe in flight is cancelled.

@@ -112,6 +112,7 @@ class AsioHttpProbe final : public HttpProbe, public std::enable_shared_from_thi
     if (auto [ec, endpoint] = co_await asio::async_connect(socket_, endpoints, kTuple); ec) {
       co_return failure("connect", ec);
     }
+    if (request_.connectOnly) co_return finish(true, 0, "");
     const std::string bytes = formatProbeRequest(request_);
     if (auto [ec, sent] = co_await asio::async_write(socket_, asio::buffer(bytes), kTuple); ec) {
       co_return failure("send", ec);

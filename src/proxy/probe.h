@@ -11,6 +11,10 @@
 // connection, a timeout, a connection closed before the status line, a
 // malformed status line, an unexpected status.
 //
+// With ProbeRequest::connectOnly (a "tcp" check) the probe passes as soon as
+// the connection is established and sends nothing; resolve and connect are
+// bounded by the same timeout and fail the same way.
+//
 // Thread-safety: a probe runs on one single-threaded io_context (the control
 // thread's); start() and cancel() are called on that thread. The pure helpers
 // below are stateless.
@@ -38,6 +42,7 @@ struct ProbeRequest {
   std::string path = "/health";
   core::Millis timeout{5000};         // for the whole probe
   std::vector<int> expectedStatuses;  // empty = 200-399 passes
+  bool connectOnly = false;           // a TCP check: passes once connected
 };
 
 struct ProbeResult {

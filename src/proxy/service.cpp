@@ -117,6 +117,7 @@ bool Service::removeServer(std::string_view id) {
   if (!balancer_.removeServer(id)) return false;
   runtimes_.erase(std::string(id));
   thresholds_.erase(std::string(id));
+  ownChecks_.erase(std::string(id));
   outliers_.removeServer(id);
   publishLocked();
   emit("server", "info", fmt::format("Server {} ({}:{}) removed from {}", id, info->host, info->port, name_),
@@ -145,12 +146,38 @@ std::optional<bool> Service::recordHealthCheck(std::string_view serverId, bool p
   return healthy;
 }
 
+void Service::setOwnCheck(std::string_view serverId, bool own) {
+  std::lock_guard lock(mu_);
+  if (own) {
+    ownChecks_.emplace(serverId);
+  } else {
+    ownChecks_.erase(std::string(serverId));
+  }
+}
+
+bool Service::hasOwnCheck(std::string_view serverId) const {
+  std::lock_guard lock(mu_);
+  return ownChecks_.contains(std::string(serverId));
+}
+
+void Service::setCheckVerdict(std::string_view serverId, bool passing) {
+  auto state = balancer_.state(serverId);
+  if (!state || state->isHealthy() == passing) return;
+  state->setHealthy(passing, clock_.now());
+  if (passing) outliers_.onActiveCheckPassed(serverId);
+  emit("health", passing ? "info" : "error",
+       fmt::format("Server {} ({}:{}) of {} is now {} (its own check is {})", serverId, state->host(),
+                   state->port(), name_, passing ? "healthy" : "unhealthy", passing ? "passing" : "critical"),
+       std::string(serverId));
+}
+
 void Service::restoreHealth(std::string_view serverId, bool healthy) {
   std::shared_ptr<lb::ServerState> state;
   {
     std::lock_guard lock(mu_);
     auto threshold = thresholds_.find(std::string(serverId));
-    if (threshold == thresholds_.end()) return;
+    // A server with its own check starts from that check's verdict instead.
+    if (threshold == thresholds_.end() || ownChecks_.contains(std::string(serverId))) return;
     auto config = thresholdOf(*spec_);
     config.initial = healthy ? health::HealthStatus::kHealthy : health::HealthStatus::kUnhealthy;
     threshold->second = health::HealthThreshold(config);

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/service_spec.h"
 #include "health/circuit_breaker.h"
@@ -88,6 +89,13 @@ class Service {
   // Health-check verdicts go through the threshold machine; returns the new
   // health when it changed.
   std::optional<bool> recordHealthCheck(std::string_view serverId, bool passed);
+  // Servers with their own check (service discovery, see TtlChecks): the
+  // service's active health check skips them and their verdicts come from
+  // setCheckVerdict(), which applies at once (no thresholds) and emits an
+  // event when the health changes.
+  void setOwnCheck(std::string_view serverId, bool own);
+  bool hasOwnCheck(std::string_view serverId) const;
+  void setCheckVerdict(std::string_view serverId, bool passing);
   // Un-ejects servers whose ejection time is over and re-admits servers whose
   // breaker wait is over (so half-open trials can reach them).
   void sweep();
@@ -98,6 +106,7 @@ class Service {
   health::OutlierDetector& outliers() { return outliers_; }
 
   // Restores what a previous process concluded about a server (see StateKeeper).
+  // Servers with their own check are left alone (their check decides).
   void restoreHealth(std::string_view serverId, bool healthy);
   void restoreCircuitOpen(std::string_view serverId);
 
@@ -123,6 +132,7 @@ class Service {
   std::shared_ptr<const core::ServiceSpec> spec_;                                   // guarded by mu_
   std::unordered_map<std::string, std::shared_ptr<ServerRuntime>> runtimes_;       // by id; guarded by mu_
   std::unordered_map<std::string, health::HealthThreshold> thresholds_;            // by id; guarded by mu_
+  std::unordered_set<std::string> ownChecks_;                                      // by id; guarded by mu_
   std::atomic<std::shared_ptr<const ServiceSnapshot>> snapshot_;
 };
 

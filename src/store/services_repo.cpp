@@ -6,11 +6,11 @@ namespace ballast::store {
 
 namespace {
 
-constexpr const char* kServerColumns = "id, service, host, port, weight, maintenance, created_at";
+constexpr const char* kServerColumns = "id, service, host, port, weight, maintenance, created_at, registration";
 
 ServerRecord serverFrom(const Statement& s) {
   return {s.text(0), s.text(1), s.text(2), static_cast<int>(s.integer(3)), static_cast<int>(s.integer(4)),
-          s.integer(5) != 0, s.text(6)};
+          s.integer(5) != 0, s.text(6), s.text(7)};
 }
 
 }  // namespace
@@ -55,10 +55,10 @@ core::Result<std::vector<ServiceRecord>> ServicesRepository::listServices() {
 
 core::Status ServicesRepository::addServer(const ServerRecord& r) {
   auto stmt = db_.prepare(fmt::format(
-      "INSERT INTO servers({}) VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", kServerColumns));
+      "INSERT INTO servers({}) VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", kServerColumns));
   if (!stmt) return std::unexpected(stmt.error());
   stmt->bind(1, r.id).bind(2, r.service).bind(3, r.host).bind(4, int64_t{r.port}).bind(5, int64_t{r.weight})
-      .bind(6, int64_t{r.maintenance ? 1 : 0}).bind(7, r.createdAt);
+      .bind(6, int64_t{r.maintenance ? 1 : 0}).bind(7, r.createdAt).bind(8, r.registrationJson);
   if (auto s = stmt->run(); !s) return s;
   if (stmt->changes() == 0) {
     return core::fail(core::ErrorCode::kConflict,

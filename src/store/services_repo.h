@@ -32,6 +32,7 @@ struct ServerRecord {
   int weight = 1;
   bool maintenance = false;
   std::string createdAt;  // ISO 8601 UTC
+  std::string registrationJson = "{}";  // tags, metadata, check (proxy::ServerRegistration)
 };
 
 class ServicesRepository {

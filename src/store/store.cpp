@@ -59,6 +59,11 @@ const std::vector<Migration>& schemaMigrations() {
           circuit_open INTEGER NOT NULL DEFAULT 0
         );
       )"},
+      {4, R"(
+        -- Service discovery: a server's tags, metadata and own check, as JSON
+        -- (proxy::toJson(ServerRegistration)).
+        ALTER TABLE servers ADD COLUMN registration TEXT NOT NULL DEFAULT '{}';
+      )"},
   };
   return migrations;
 }

@@ -365,4 +365,66 @@ TEST_F(CatalogTest, ConcurrentAddsAreSerialised) {
   EXPECT_EQ(repo_->listServers("default").value().size(), 50u);
 }
 
+// ---- service discovery ------------------------------------------------------
+
+proxy::ServerRegistration ttlRegistration(int ttl, int deregisterAfter) {
+  return {{"v2"}, {{"owner", "team-a"}}, proxy::ServerCheckSpec{"ttl", ttl, deregisterAfter}};
+}
+
+TEST_F(CatalogTest, TtlCheckedServerIsHealthyOnlyWhileHeartbeatsArrive) {
+  auto added = catalog_->addServer("web", "127.0.0.1", 9001, 1, Catalog::IfMissing::kCreate,
+                                   ttlRegistration(1000, 0));
+  ASSERT_TRUE(added.has_value()) << added.error().message;
+  EXPECT_FALSE(added->healthy);  // critical until the first heartbeat
+  EXPECT_TRUE(service("web")->hasOwnCheck(added->id));
+  ASSERT_TRUE(catalog_->heartbeat("web", added->id).has_value());
+  EXPECT_TRUE(servers("web")[0].healthy);
+  clock_.advance(999ms);
+  catalog_->sweepChecks();
+  EXPECT_TRUE(servers("web")[0].healthy);
+  clock_.advance(1ms);
+  catalog_->sweepChecks();
+  EXPECT_FALSE(servers("web")[0].healthy);
+  EXPECT_TRUE(hasEvent("health", "its own check is critical"));
+}
+
+TEST_F(CatalogTest, RegistrationSurvivesARestart) {
+  auto added = catalog_->addServer("web", "127.0.0.1", 9001, 1, Catalog::IfMissing::kCreate,
+                                   ttlRegistration(1000, 5000));
+  ASSERT_TRUE(added.has_value());
+  start();
+  auto registration = catalog_->registration(added->id);
+  EXPECT_EQ(registration.tags, std::vector<std::string>{"v2"});
+  EXPECT_EQ(registration.metadata.at("owner"), "team-a");
+  ASSERT_TRUE(registration.check.has_value());
+  EXPECT_EQ(registration.check->deregisterCriticalAfter, 5000);
+  EXPECT_FALSE(servers("web")[0].healthy);
+  EXPECT_TRUE(catalog_->heartbeat("web", added->id).has_value());
+}
+
+TEST_F(CatalogTest, DeregistersAServerCriticalForLongerThanItsLimit) {
+  auto added = catalog_->addServer("web", "127.0.0.1", 9001, 1, Catalog::IfMissing::kCreate,
+                                   ttlRegistration(1000, 2000));
+  ASSERT_TRUE(added.has_value());
+  clock_.advance(1999ms);
+  EXPECT_EQ(catalog_->sweepChecks(), 0u);
+  EXPECT_EQ(servers("web").size(), 1u);
+  clock_.advance(1ms);
+  EXPECT_EQ(catalog_->sweepChecks(), 1u);
+  EXPECT_TRUE(servers("web").empty());
+  EXPECT_TRUE(repo_->listServers("web").value().empty());
+  EXPECT_TRUE(hasEvent("server", "deregistered"));
+  EXPECT_EQ(catalog_->heartbeat("web", added->id).error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(CatalogTest, HeartbeatErrors) {
+  auto plain = catalog_->addServer("web", "127.0.0.1", 9001, 1, Catalog::IfMissing::kCreate);
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_TRUE(plain->healthy);
+  EXPECT_FALSE(service("web")->hasOwnCheck(plain->id));
+  EXPECT_EQ(catalog_->heartbeat("web", plain->id).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(catalog_->heartbeat("other", plain->id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(catalog_->heartbeat("web", "srv-missing").error().code, ErrorCode::kNotFound);
+}
+
 }  // namespace

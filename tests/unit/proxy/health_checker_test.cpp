@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -41,6 +42,9 @@ using ballast::core::SystemClock;
 using ballast::proxy::ActiveHealthChecker;
 using ballast::proxy::Event;
 using ballast::proxy::HealthCheckResult;
+using ballast::proxy::HttpProbe;
+using ballast::proxy::ProbeRequest;
+using ballast::proxy::ProbeResult;
 using ballast::proxy::Registry;
 using ballast::proxy::Service;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
@@ -295,6 +299,54 @@ TEST_F(HealthCheckerTest, RefusedConnectionFailsAndTurnsTheServerUnhealthy) {
   EXPECT_FALSE(checker_.lastResult(id)->passed);
   EXPECT_EQ(checker_.lastResult(id)->reason, "connection refused");
   ASSERT_TRUE(runUntil([&] { return !isHealthy(*service, id); }));
+}
+
+// Runs one probe to completion on `io` and returns its result.
+ProbeResult runProbe(asio::io_context& io, ProbeRequest request) {
+  std::optional<ProbeResult> result;
+  auto probe = HttpProbe::start(io, SystemClock::instance(), std::move(request),
+                                [&](ProbeResult r) { result = std::move(r); });
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (!result && std::chrono::steady_clock::now() < deadline) {
+    if (io.stopped()) io.restart();
+    io.run_one_for(10ms);
+  }
+  return result.value_or(ProbeResult{false, 0, Millis(0), "no result"});
+}
+
+TEST(HealthCheckerProbe, TcpModePassesOnceConnectedWithoutSendingARequest) {
+  asio::io_context io;
+  // A listener that never accepts: the kernel completes the handshake anyway.
+  tcp::acceptor silent(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
+  const uint16_t port = silent.local_endpoint().port();
+  auto tcpResult = runProbe(io, {"127.0.0.1", port, "/health", 2000ms, {}, true});
+  EXPECT_TRUE(tcpResult.passed) << tcpResult.reason;
+  EXPECT_EQ(tcpResult.status, 0);
+  // The same listener fails an HTTP probe: no status line before the timeout.
+  auto httpResult = runProbe(io, {"127.0.0.1", port, "/health", 200ms, {}, false});
+  EXPECT_FALSE(httpResult.passed);
+  EXPECT_EQ(httpResult.reason, "timed out after 200 ms");
+}
+
+TEST(HealthCheckerProbe, TcpModeFailsOnARefusedConnection) {
+  asio::io_context io;
+  auto result = runProbe(io, {"127.0.0.1", refusingPort(io), "/health", 2000ms, {}, true});
+  EXPECT_FALSE(result.passed);
+  EXPECT_EQ(result.reason, "connection refused");
+}
+
+TEST_F(HealthCheckerTest, ServersWithTheirOwnCheckAreSkipped) {
+  TestBackend own(io_);
+  TestBackend checked(io_);
+  auto service = addService(fastSpec("api"));
+  const auto ownId = addServer(*service, own.port());
+  service->setOwnCheck(ownId, true);
+  addServer(*service, checked.port());
+
+  ASSERT_TRUE(runUntil([&] { return checked.requests() >= 3; }));
+  EXPECT_EQ(own.accepted(), 0);
+  EXPECT_FALSE(hasResult(ownId));
+  EXPECT_EQ(checker_.trackedServers(), 1u);
 }
 
 TEST_F(HealthCheckerTest, ResolvesHostNames) {
