@@ -15,14 +15,18 @@
 #include "alerts/http_transport.h"
 #include "alerts/notifier_thread.h"
 #include "api/admin_api.h"
+#include "api/alert_views.h"
 #include "api/alerts_routes.h"
 #include "api/cache_routes.h"
 #include "api/cache_views.h"
 #include "api/cluster_routes.h"
+#include "api/dashboard_routes.h"
+#include "api/docs_routes.h"
 #include "api/events_routes.h"
 #include "api/health_routes.h"
 #include "api/loadbalancer_routes.h"
 #include "api/metrics_routes.h"
+#include "api/service_views.h"
 #include "api/services_routes.h"
 #include "app/bootstrap.h"
 #include "app/cluster_link.h"
@@ -192,13 +196,12 @@ int Daemon::run() {
       });
   if (!cfg.cache.memory.enabled) spdlog::warn("cache.memory.enabled=false is not supported: the memory tier stays on");
   api::registerCacheRoutes(*p.adminApi, *p.cache);
-  api::registerHealthRoutes(*p.adminApi, {core::SystemClock::instance(), started, *p.system,
-                                          *p.serviceStatus, [&stopping] { return stopping.load(); },
-                                          BALLAST_VERSION, [&p] { return api::cacheHealthJson(p.cache->health()); }});
+  const api::HealthDeps health{core::SystemClock::instance(), started, *p.system,
+                               *p.serviceStatus, [&stopping] { return stopping.load(); },
+                               BALLAST_VERSION, [&p] { return api::cacheHealthJson(p.cache->health()); }};
+  api::registerHealthRoutes(*p.adminApi, health);
   const ClusterLink link = ClusterLink::fromEnvironment();
-  api::registerClusterRoutes(
-      *p.adminApi,
-      {[link, threads = cfg.ioThreads(), dataDir = cfg.server.dataDir] {
+  const api::ClusterDeps cluster{[link, threads = cfg.ioThreads(), dataDir = cfg.server.dataDir] {
          ClusterLink now = link;  // a copy per call: handlers run on several threads
          now.refreshFromState(dataDir);
          return api::ClusterView{now.masterPid ? std::optional<int>(*now.masterPid) : std::nullopt,
@@ -216,12 +219,29 @@ int Daemon::run() {
            return core::fail(core::ErrorCode::kUnavailable, "cannot signal the master process");
          }
          return {};
-       }});
+       }};
+  api::registerClusterRoutes(*p.adminApi, cluster);
   api::registerLoadBalancerRoutes(*p.adminApi, *p.catalog);
   api::registerServicesRoutes(*p.adminApi, *p.catalog);
   const api::MetricsDeps metrics{*p.registry, p.adminApi->responseCounts(), *p.eventCounts, BALLAST_VERSION};
   api::registerMetricsRoutes(*p.adminApi, metrics);
   api::registerEventsRoutes(*p.adminApi, {*p.eventLog, *p.eventBus});
+  api::registerDashboardRoutes(*p.adminApi,
+                               {.health = [health] { return api::healthReportJson(health); },
+                                .cluster = [cluster] { return api::clusterReportJson(cluster); },
+                                .loadBalancer = [&p] { return api::loadBalancerOverviewJson(p.catalog->registry()); },
+                                .cache = [&p] { return api::cacheStatsJson(p.cache->getStats()); },
+                                .alerts =
+                                    [&p] {
+                                      core::Json active = core::Json::array();
+                                      for (const auto& view : p.alerts->active()) {
+                                        active.push_back(
+                                            api::alertJson(view.alert, alerts::alertStatusText(view.status)));
+                                      }
+                                      return core::Json{{"active", active}};
+                                    },
+                                .version = BALLAST_VERSION});
+  api::registerDocsRoutes(*p.adminApi);
 
   alerts::NotifierConfig notify{.externalUrl = fmt::format("http://{}:{}", cfg.server.host, cfg.server.port)};
   if (!cfg.alerts.alertmanagerUrl.empty()) notify.alertmanager = cfg.alerts.alertmanagerUrl;

@@ -35,13 +35,6 @@ def to_openapi(path):
 
 
 class DashboardDocsTest(BallastTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        if cls.ballast.request("GET", "/api/docs/openapi.json").status == 404:
-            cls.ballast.cleanup()
-            raise unittest.SkipTest("dashboard/docs routes are not registered in src/app/daemon.cpp yet")
-
     def test_dashboard_has_the_seeds_sections(self):
         r = self.req("GET", "/api/infrastructure/dashboard", token=self.viewer)
         self.assertEqual(r.status, 200, r.body)
