@@ -17,4 +17,10 @@ curl -sf "127.0.0.1:$PORT/health" >/dev/null || { echo "ballast did not start:";
 TOKEN=$(DATA_DIR=$WORK/data "$BIN" token --role viewer)
 for _ in $(seq 50); do curl -sf -H "Authorization: Bearer $TOKEN" "127.0.0.1:$PORT/api/infrastructure/health" >/dev/null; done
 sleep 2
-echo "idle ballast serve: $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$PID/status) resident ($(awk '/Threads/ {print $2}' /proc/$PID/status) threads)"
+rss() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+WORKER=$(pgrep -P "$PID" || true)
+if [[ -n "$WORKER" ]]; then
+  echo "idle ballast serve: worker $(rss "$WORKER") MB + master $(rss "$PID") MB resident"
+else
+  echo "idle ballast serve: $(rss "$PID") MB resident (single process)"
+fi
