@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "app/alert_rules.h"
 #include "app/bootstrap.h"
 #include "app/cli_args.h"
 #include "app/commands.h"
@@ -57,7 +58,10 @@ int configCommand(const std::vector<std::string>& args) {
   if (words.size() == 2) file = words[1];
   auto config = loadConfigOrReport(file);
   if (!config) return kExitFailure;
-  const auto problems = checkEnvironment(*config);
+  auto problems = checkEnvironment(*config);
+  if (auto rules = alertRulesFromConfig(config->alerts); !rules) {
+    for (const auto& d : rules.error().details) problems.push_back(fmt::format("{}: {}", d.path, d.message));
+  }
   for (const auto& p : problems) fmt::print(stderr, "  {}\n", p);
   if (!problems.empty()) return kExitFailure;
   fmt::print("configuration OK{}\n", file ? ": " + *file : " (built-in defaults)");

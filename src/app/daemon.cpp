@@ -28,6 +28,7 @@
 #include "api/metrics_routes.h"
 #include "api/service_views.h"
 #include "api/services_routes.h"
+#include "app/alert_rules.h"
 #include "app/bootstrap.h"
 #include "app/cluster_link.h"
 #include "app/periodic.h"
@@ -256,6 +257,17 @@ int Daemon::run() {
                                                     eventSink(*p.eventLog, clock, *p.eventCounts));
   for (auto& rule : alerts::builtinRules({.cacheHitRatePercent = static_cast<double>(cfg.alerts.cacheHitRateBelow)})) {
     (void)p.alerts->addRule(std::move(rule));
+  }
+  auto userRules = alertRulesFromConfig(cfg.alerts);
+  if (!userRules) {
+    spdlog::critical("{}", describeError(userRules.error()));
+    return kExitFailure;
+  }
+  for (auto& rule : *userRules) {
+    if (auto added = p.alerts->addRule(std::move(rule)); !added) {
+      spdlog::critical("alert rule: {}", describeError(added.error()));
+      return kExitFailure;
+    }
   }
   p.alertSources = std::make_unique<alerts::AlertSources>(clock, *p.registry, *p.system, p.cache.get());
   p.alertThread = std::make_unique<alerts::NotifierThread>(*p.alertNotifier);

@@ -370,6 +370,17 @@ void bindAlerts(const YAML::Node& node, AlertsConfig& alerts, std::vector<FieldE
   if (auto url = manager.string("url", {.minLength = 8, .maxLength = 2048})) alerts.alertmanagerUrl = *url;
   manager.rejectUnknown();
   if (auto v = r.integer("cacheHitRateBelow", {.min = 0, .max = 100})) alerts.cacheHitRateBelow = static_cast<int>(*v);
+  // Rules are checked field by field where the alerts module reads them
+  // (app/alert_rules.cpp): here only their shape.
+  if (const Json* rules = r.array("rules", false)) {
+    for (size_t i = 0; i < rules->size(); ++i) {
+      if (!(*rules)[i].is_object()) {
+        r.addErrorAt(r.elementPathOf("rules", i), "must be a mapping (a rule)");
+        continue;
+      }
+      alerts.rules.push_back((*rules)[i]);
+    }
+  }
   r.rejectUnknown();
   if (auto ok = r.result(); !ok) {
     for (auto& d : ok.error().details) errors.push_back(d);

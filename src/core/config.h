@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/health_check_config.h"
+#include "core/json.h"
 #include "core/service_spec.h"
 
 namespace ballast::core {
@@ -120,6 +121,7 @@ struct AlertsConfig {
   std::vector<WebhookConfig> webhooks;    // Alertmanager webhook format, version "4"
   std::string alertmanagerUrl;            // base URL of an Alertmanager (v2 API); empty = none
   int cacheHitRateBelow = 50;             // built-in low-hit-rate rule threshold, percent
+  std::vector<Json> rules;                // user rules, as the API's POST .../alerts/rules body
 };
 
 // Secrets come from the environment only, never from the file, and are never logged.

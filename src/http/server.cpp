@@ -99,7 +99,10 @@ struct SessionRunner {
       // Idle: wait for the first byte of the next request.
       conn.idle = true;
       if (buffer.size() == 0) {
-        if (server.draining()) co_return;
+        // Draining: no new requests — unless one is already waiting in the
+        // socket (sent before the client could know), which is served.
+        beast::error_code pending;
+        if (server.draining() && (conn.stream.socket().available(pending) == 0 || pending)) co_return;
         conn.stream.expires_after(limits.idleTimeout);
         auto [ec, n] = co_await conn.stream.async_read_some(buffer.prepare(4096), kTuple);
         if (ec) co_return;  // closed, idle timeout, or drained
@@ -369,7 +372,16 @@ void HttpServer::drain() {
   std::lock_guard lock(mu_);
   for (const auto& connection : connections_) {
     asio::post(connection->stream.get_executor(), [connection] {
-      if (connection->idle || connection->streaming) connection->stream.cancel();
+      if (connection->streaming) {
+        connection->stream.cancel();
+        return;
+      }
+      if (!connection->idle) return;
+      // Bytes already waiting are a request on its way: serve it (with
+      // Connection: close) rather than reset the connection under it.
+      beast::error_code ec;
+      if (connection->stream.socket().available(ec) > 0 && !ec) return;
+      connection->stream.cancel();
     });
   }
 }

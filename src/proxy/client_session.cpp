@@ -121,8 +121,10 @@ void ClientSession::onTimeout() {
 
 void ClientSession::closeIfIdle() {
   if (!idle_) return;
-  boost::system::error_code ignored;
-  client_.cancel(ignored);
+  // Bytes already waiting are a request on its way: let it be served.
+  boost::system::error_code ec;
+  if (client_.available(ec) > 0 && !ec) return;
+  client_.cancel(ec);
 }
 
 void ClientSession::closeIfIdleFor(std::chrono::milliseconds grace) {
@@ -137,7 +139,9 @@ asio::awaitable<void> ClientSession::run() {
       // be sending its next request: wait a short grace period for it (and
       // answer it with Connection: close) rather than closing under it.
       const bool draining = loop_.draining.load(std::memory_order_relaxed);
-      if (draining && loop_.drainPrompt.load(std::memory_order_relaxed)) break;
+      boost::system::error_code pending;
+      const bool requestWaiting = client_.available(pending) > 0 && !pending;
+      if (draining && loop_.drainPrompt.load(std::memory_order_relaxed) && !requestWaiting) break;
       // Wait for the next request holding only a small inline buffer, so
       // idle connections cost little memory. (A read, not async_wait: Asio
       // re-arms epoll for every non-speculative wait.)

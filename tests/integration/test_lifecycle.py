@@ -53,6 +53,25 @@ class ConfigCheckTest(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("scaling.autoScaling.maxInstanses", r.stderr)
 
+    def test_alert_rules_in_the_file_are_checked_field_by_field(self):
+        path = self.write("alerts:\n  rules:\n"
+                          "    - {name: Bad, metric: x, comparison: '~', threshold: nope}\n")
+        r = self.ballast.run("config", "check", path)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("alerts.rules[0].comparison", r.stderr)
+        self.assertIn("alerts.rules[0].threshold", r.stderr)
+
+    def test_alert_rules_from_the_file_are_served(self):
+        rule = ("alerts:\n  rules:\n    - {id: slow-api, name: SlowApi, metric: proxy_error_rate, "
+                "comparison: '>', threshold: 5, for: 60000, severity: critical}\n")
+        ballast = Ballast(config=rule).start()
+        try:
+            r = ballast.request("GET", "/api/infrastructure/alerts/rules", token=ballast.token("viewer"))
+            self.assertEqual(r.status, 200)
+            self.assertIn("slow-api", [rule["id"] for rule in r.json["data"]])
+        finally:
+            ballast.cleanup()
+
     def test_help_and_version(self):
         for cmd in (["--help"], ["serve", "--help"], ["token", "--help"], ["config", "--help"]):
             r = subprocess.run([BINARY] + cmd, capture_output=True, text=True, timeout=10)
@@ -79,9 +98,12 @@ class LifecycleTest(unittest.TestCase):
         head = (b"POST /api/infrastructure/services/slow/status HTTP/1.1\r\nHost: x\r\n"
                 b"Authorization: Bearer " + token.encode() + b"\r\n"
                 b"Content-Type: application/json\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n")
-        slow = socket.create_connection(("127.0.0.1", self.ballast.port), timeout=10)
+        # Each connection first completes one request, so the server has
+        # certainly accepted it (a connection still in the kernel's backlog
+        # would be reset when the listener closes, which is not this test).
+        slow = self._accepted_connection()
         slow.sendall(head + body[:10])  # the request is in flight: half its body sent
-        probe = socket.create_connection(("127.0.0.1", self.ballast.port), timeout=10)
+        probe = self._accepted_connection()
         probe.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # a probe mid-request too
         self.ballast.signal(signal.SIGTERM)
         wait_until(lambda: "draining" in self.ballast.output(), message="drain to start")
@@ -102,6 +124,17 @@ class LifecycleTest(unittest.TestCase):
         self.assertTrue(answer.startswith(b"HTTP/1.1 503"), answer[:200])
         self.assertEqual(self.ballast.proc.wait(30), 0)
         self.assertIn("drained; exiting", self.ballast.output())
+
+    def _accepted_connection(self):
+        sock = socket.create_connection(("127.0.0.1", self.ballast.port), timeout=10)
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        reply = b""
+        while b"\r\n\r\n" not in reply or not reply.rstrip().endswith(b"}"):
+            chunk = sock.recv(65536)
+            self.assertTrue(chunk, "connection closed before the first answer")
+            reply += chunk
+        self.assertTrue(reply.startswith(b"HTTP/1.1 200"), reply[:100])
+        return sock
 
     @staticmethod
     def _read_all(sock):
