@@ -110,8 +110,20 @@ descendants() {  # pid -> its children, grandchildren, ... (one per line)
   done
 }
 
+terminate_pids() {  # pids... -> SIGTERM, up to 3 s for them to exit, then SIGKILL
+  local p alive
+  kill -TERM "$@" 2>/dev/null || true
+  for _ in $(seq 30); do
+    alive=0
+    for p in "$@"; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done
+    [[ $alive == 1 ]] || break
+    sleep 0.1
+  done
+  for p in "$@"; do kill -KILL "$p" 2>/dev/null || true; done
+}
+
 cleanup() {
-  local rc=$? name pids=() p alive
+  local rc=$? name pids=() p
   trap - EXIT INT TERM
   for name in "${ORDER[@]}"; do
     p=${PID[$name]}
@@ -119,14 +131,7 @@ cleanup() {
     pids+=("$p" $(descendants "$p"))
   done
   if [[ ${#pids[@]} -gt 0 ]]; then
-    kill -TERM "${pids[@]}" 2>/dev/null || true
-    for _ in $(seq 30); do
-      alive=0
-      for p in "${pids[@]}"; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done
-      [[ $alive == 1 ]] || break
-      sleep 0.1
-    done
-    for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+    terminate_pids "${pids[@]}"
     wait 2>/dev/null || true
   fi
   if [[ "$KEEP" == 1 ]]; then
@@ -171,17 +176,10 @@ start() {  # name command... -> runs it in the background, logs to $WORK/logs
 }
 
 stop() {  # name -> terminates that process and its descendants
-  local p pids
+  local pids
   # shellcheck disable=SC2207  # one pid per word
   pids=("${PID[$1]}" $(descendants "${PID[$1]}"))
-  kill -TERM "${pids[@]}" 2>/dev/null || true
-  for _ in $(seq 30); do
-    alive=0
-    for p in "${pids[@]}"; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done
-    [[ $alive == 1 ]] || break
-    sleep 0.1
-  done
-  kill -KILL "${pids[@]}" 2>/dev/null || true
+  terminate_pids "${pids[@]}"
   wait "${PID[$1]}" 2>/dev/null || true
 }
 
