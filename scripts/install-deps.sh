@@ -8,12 +8,16 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config python3 clang
   # libraries (Boost 1.81: libboost-dev is 1.74 and conflicts)
   libboost1.81-dev libspdlog-dev libfmt-dev libsqlite3-dev libssl-dev libyaml-cpp-dev
-  nlohmann-json3-dev libhiredis-dev
+  nlohmann-json3-dev libhiredis-dev libcurl4-openssl-dev
   # tests
   libgtest-dev libgmock-dev redis-server curl
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  PACKAGES+=(wrk nginx-light haproxy redis-tools)
+  PACKAGES+=(wrk nginx-light haproxy redis-tools testssl.sh)
+fi
+# libFuzzer targets: clang 16 (libstdc++ 12's std::expected needs it) and its runtime.
+if [[ "${1:-}" == "--fuzz" ]]; then
+  PACKAGES+=(clang-16 libclang-rt-16-dev)
 fi
 
 missing=()

@@ -78,6 +78,12 @@ core::Status AlertManager::removeRule(const std::string& id) {
   auto it = evaluator_.rules().find(id);
   if (it == evaluator_.rules().end()) return core::fail(core::ErrorCode::kNotFound, "No alert rule '" + id + "'");
   if (it->second.builtIn) return core::fail(core::ErrorCode::kConflict, "Built-in rule '" + id + "' cannot be deleted");
+  if (it->second.fromConfig) {
+    return core::fail(core::ErrorCode::kConflict, "Rule '" + id +
+                                                      "' comes from the configuration file (alerts.rules): remove it "
+                                                      "there and reload; only rules added through the API can be "
+                                                      "deleted here");
+  }
   handle(*evaluator_.removeRule(id));
   return {};
 }

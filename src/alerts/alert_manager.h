@@ -43,7 +43,8 @@ class AlertManager {
   // One evaluation tick (the daemon's control thread, every second).
   void tick(const std::vector<Sample>& samples);
 
-  // Rules. Built-in rules cannot be removed (kConflict); unknown: kNotFound.
+  // Rules. Built-in and configuration-file rules cannot be removed
+  // (kConflict); unknown: kNotFound.
   core::Status addRule(Rule rule);
   core::Status removeRule(const std::string& id);
   std::vector<Rule> rules() const;

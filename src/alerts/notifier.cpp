@@ -22,25 +22,36 @@ core::Status validateNotifierConfig(const NotifierConfig& config) {
 }
 
 Notifier::Notifier(core::Clock& clock, Transport& transport, NotifierConfig config)
-    : clock_(clock), transport_(transport), config_(std::move(config)) {}
+    : clock_(clock), transport_(transport), config_(std::move(config)) {
+  if (config_.grouping) groups_.emplace(*config_.grouping);
+}
 
-void Notifier::enqueue(const Alert& alert) {
+std::vector<Notifier::Delivery> Notifier::deliveriesFor(const std::string& webhookBody,
+                                                        const std::string& alertmanagerBody,
+                                                        core::MonoTime now) const {
   std::vector<Delivery> fresh;
   for (const auto& hook : config_.webhooks) {
-    fresh.push_back({.url = hook.url, .headers = hook.headers,
-                     .body = webhookPayload(alert, "ballast", config_.externalUrl).dump()});
+    fresh.push_back({.url = hook.url, .headers = hook.headers, .body = webhookBody, .due = now});
   }
   if (config_.alertmanager) {
     std::string base = *config_.alertmanager;
     while (!base.empty() && base.back() == '/') base.pop_back();
-    fresh.push_back({.url = base + "/api/v2/alerts", .body = alertmanagerPayload(alert, config_.externalUrl).dump()});
+    fresh.push_back({.url = base + "/api/v2/alerts", .body = alertmanagerBody, .due = now});
   }
-  auto now = clock_.now();
+  return fresh;
+}
+
+void Notifier::enqueue(const Alert& alert) {
+  const auto now = clock_.now();
+  if (groups_) {
+    std::lock_guard lock(mu_);
+    groups_->add(alert, now);
+    return;
+  }
+  auto fresh = deliveriesFor(webhookPayload(alert, "ballast", config_.externalUrl).dump(),
+                             alertmanagerPayload(alert, config_.externalUrl).dump(), now);
   std::lock_guard lock(mu_);
-  for (auto& d : fresh) {
-    d.due = now;
-    queue_.push_back(std::move(d));
-  }
+  for (auto& d : fresh) queue_.push_back(std::move(d));
 }
 
 std::chrono::milliseconds Notifier::backoffAfter(int attempts) const {
@@ -54,6 +65,14 @@ size_t Notifier::pump() {
   {
     std::lock_guard lock(mu_);
     auto now = clock_.now();
+    if (groups_) {
+      for (const auto& group : groups_->due(now)) {
+        for (auto& d : deliveriesFor(webhookPayload(group, "ballast", config_.externalUrl).dump(),
+                                     alertmanagerPayload(group, config_.externalUrl).dump(), now)) {
+          queue_.push_back(std::move(d));
+        }
+      }
+    }
     auto split = std::stable_partition(queue_.begin(), queue_.end(), [&](const Delivery& d) { return d.due > now; });
     due.assign(std::make_move_iterator(split), std::make_move_iterator(queue_.end()));
     queue_.erase(split, queue_.end());

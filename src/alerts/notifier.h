@@ -5,6 +5,11 @@
 // initialBackoff, doubling up to maxBackoff, at most maxAttempts times in all,
 // then dropped (logged). A delivered notification is never sent again.
 //
+// With NotifierConfig::grouping, alerts are first grouped as Alertmanager does
+// (alerts/grouping.h): enqueue() only records the alert's state, and pump()
+// turns each group notification that falls due into one delivery per receiver.
+// Without it, every transition is delivered on its own at once.
+//
 // Only http:// URLs are supported (https is not yet).
 //
 // Thread-safety: enqueue()/pending() from any thread; pump() from one thread
@@ -18,6 +23,7 @@
 #include <vector>
 
 #include "alerts/evaluator.h"
+#include "alerts/grouping.h"
 #include "alerts/transport.h"
 #include "core/clock.h"
 
@@ -36,6 +42,7 @@ struct NotifierConfig {
   std::chrono::milliseconds initialBackoff{1000};
   std::chrono::milliseconds maxBackoff{30000};
   std::chrono::milliseconds timeout{5000};
+  std::optional<GroupingConfig> grouping;    // alerts.grouping; none: each alert alone, at once
 };
 
 // Every receiver URL is a valid http:// URL (https is refused: not supported
@@ -62,12 +69,16 @@ class Notifier {
     core::MonoTime due;
   };
   std::chrono::milliseconds backoffAfter(int attempts) const;
+  // One delivery per receiver, due at `now`.
+  std::vector<Delivery> deliveriesFor(const std::string& webhookBody, const std::string& alertmanagerBody,
+                                      core::MonoTime now) const;
 
   core::Clock& clock_;
   Transport& transport_;
   const NotifierConfig config_;
   mutable std::mutex mu_;
   std::vector<Delivery> queue_;  // guarded by mu_
+  std::optional<AlertGroups> groups_;  // with config_.grouping; guarded by mu_
 };
 
 }  // namespace ballast::alerts

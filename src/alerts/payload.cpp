@@ -53,4 +53,53 @@ core::Json alertmanagerPayload(const Alert& alert, const std::string& externalUr
   return core::Json::array({one});
 }
 
+namespace {
+
+// The label pairs every map of `all` has.
+Labels common(const std::vector<const Labels*>& all) {
+  if (all.empty()) return {};
+  Labels out = *all.front();
+  for (const Labels* labels : all) {
+    std::erase_if(out, [&](const auto& pair) {
+      auto it = labels->find(pair.first);
+      return it == labels->end() || it->second != pair.second;
+    });
+  }
+  return out;
+}
+
+}  // namespace
+
+core::Json webhookPayload(const GroupNotification& group, const std::string& receiver,
+                          const std::string& externalUrl) {
+  std::vector<const Labels*> labels;
+  std::vector<const Labels*> annotations;
+  core::Json alerts = core::Json::array();
+  bool firing = false;
+  for (const auto& alert : group.alerts) {
+    labels.push_back(&alert.labels);
+    annotations.push_back(&alert.annotations);
+    alerts.push_back(alertJson(alert, externalUrl));
+    firing = firing || alert.state != AlertState::kResolved;
+  }
+  return core::Json{
+      {"version", "4"},
+      {"groupKey", group.groupKey},
+      {"truncatedAlerts", 0},
+      {"status", firing ? "firing" : "resolved"},
+      {"receiver", receiver},
+      {"groupLabels", labelsJson(group.groupLabels)},
+      {"commonLabels", labelsJson(common(labels))},
+      {"commonAnnotations", labelsJson(common(annotations))},
+      {"externalURL", externalUrl},
+      {"alerts", std::move(alerts)},
+  };
+}
+
+core::Json alertmanagerPayload(const GroupNotification& group, const std::string& externalUrl) {
+  core::Json list = core::Json::array();
+  for (const auto& alert : group.alerts) list.push_back(alertmanagerPayload(alert, externalUrl)[0]);
+  return list;
+}
+
 }  // namespace ballast::alerts

@@ -35,6 +35,7 @@ struct Rule {
   Labels labels;
   Labels annotations;  // "summary", "description": {{value}} and {{service}} expand
   bool builtIn = false;
+  bool fromConfig = false;  // from the configuration file (alerts.rules); like built-in ones, not removable at run time
 
   bool conditionHolds(double value) const;
 };

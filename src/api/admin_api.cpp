@@ -33,6 +33,26 @@ bool isJsonContentType(std::string_view value) {
   return http::equalsIgnoreCase(type, "application/json");
 }
 
+// The resource a call names: its path parameters in path order, joined by
+// '/' ("web", "web/srv-1"); empty for a path without parameters.
+std::string targetOf(std::string_view pattern, const PathParams& params) {
+  std::string target;
+  size_t start = 0;
+  while ((start = pattern.find("/:", start)) != std::string_view::npos) {
+    start += 2;
+    const size_t end = std::min(pattern.find('/', start), pattern.size());
+    if (auto it = params.find(std::string(pattern.substr(start, end - start))); it != params.end()) {
+      target += (target.empty() ? "" : "/") + it->second;
+    }
+    start = end;
+  }
+  return target;
+}
+
+bool isMutating(std::string_view method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
 http::Response unauthorized(const Error& error) {
   auto response = errorResponse(error);
   response.set("WWW-Authenticate", "Bearer realm=\"ballast\", error=\"invalid_token\"");
@@ -80,20 +100,14 @@ std::string requestIdFor(const http::Request& request) {
 }
 
 void addSecurityHeaders(http::Response& response) {
-  response.set("X-Content-Type-Options", "nosniff");
-  response.set("X-Frame-Options", "DENY");
-  response.set("Referrer-Policy", "no-referrer");
-  response.set("Cross-Origin-Opener-Policy", "same-origin");
-  response.set("Cross-Origin-Resource-Policy", "same-origin");
-  response.set("X-DNS-Prefetch-Control", "off");
-  response.set("X-Permitted-Cross-Domain-Policies", "none");
-  response.set("X-XSS-Protection", "0");
+  static const security::SecurityHeaders kDefaults;
+  for (const auto& [name, value] : kDefaults.headers()) response.set(name, value);
   if (response.header("cache-control").empty()) response.set("Cache-Control", "no-store");
-  if (response.header("content-type").starts_with("text/html")) {
-    response.set("Content-Security-Policy",
-                 "default-src 'self'; base-uri 'self'; frame-ancestors 'none'; object-src 'none'; "
-                 "form-action 'self'");
-  }
+}
+
+void AdminApi::finish(const http::Request& request, http::Response& response, const GuardState& guard) const {
+  if (guards_) guards_->decorate(request, response, guard);
+  addSecurityHeaders(response);
 }
 
 AdminApi::AdminApi(Options options, const security::JwtVerifier* verifier)
@@ -101,14 +115,23 @@ AdminApi::AdminApi(Options options, const security::JwtVerifier* verifier)
 
 void AdminApi::add(std::string method, std::string_view pattern,
                    std::optional<security::Role> minRole, RouteHandler handler) {
-  router_.add(std::move(method), pattern, Route{minRole, std::move(handler)});
+  routeList_.emplace_back(method, std::string(pattern));
+  auto latency = std::make_shared<telemetry::LatencyWindow>();
+  timings_.push_back({method, std::string(pattern), latency});
+  router_.add(std::move(method), pattern, Route{minRole, std::move(handler), std::string(pattern), std::move(latency)});
 }
 
 core::Result<security::Identity> AdminApi::authenticate(const http::Request& request) const {
   if (!options_.authEnabled) return security::Identity{"anonymous", security::Role::kAdmin};
+  // An API key, when sent, is the credential; a bearer token alongside it is not looked at.
+  if (const auto apiKey = request.header("x-api-key"); !apiKey.empty()) {
+    if (apiKeys_ == nullptr) return core::fail(ErrorCode::kUnauthorized, "API keys are not accepted here");
+    return apiKeys_->verify(apiKey);
+  }
   const auto header = request.header("authorization");
   if (header.empty()) {
-    return core::fail(ErrorCode::kUnauthorized, "Authentication required: send Authorization: Bearer <token>");
+    return core::fail(ErrorCode::kUnauthorized,
+                      "Authentication required: send Authorization: Bearer <token> or X-API-Key: <key>");
   }
   constexpr std::string_view kBearer = "Bearer ";
   if (header.size() <= kBearer.size() || !http::equalsIgnoreCase(header.substr(0, kBearer.size()), kBearer)) {
@@ -118,13 +141,22 @@ core::Result<security::Identity> AdminApi::authenticate(const http::Request& req
 }
 
 http::Response AdminApi::dispatch(http::Request& request, const std::string& requestId,
-                                  std::string& subject) {
+                                  Caller& caller, GuardState& guard) {
+  if (guards_) {
+    if (auto preflight = guards_->preflight(request)) return std::move(*preflight);
+    if (auto limited = guards_->limitAddress(request, guard)) return errorResponse(*limited);
+  }
   std::optional<security::Identity> identity;
   if (isProtected(request.path)) {
     auto authenticated = authenticate(request);
     if (!authenticated) return unauthorized(authenticated.error());
     identity = std::move(*authenticated);
-    subject = identity->subject;
+    caller.subject = identity->subject;
+    caller.apiKeyName = identity->apiKeyName;
+    caller.role = identity->role;
+    if (guards_) {
+      if (auto limited = guards_->limitIdentity(request, identity->subject, guard)) return errorResponse(*limited);
+    }
   }
 
   auto match = router_.match(request.method, request.path);
@@ -139,6 +171,7 @@ http::Response AdminApi::dispatch(http::Request& request, const std::string& req
     return errorResponse(Error{ErrorCode::kNotFound, fmt::format("No route for {} {}", request.method, request.path), {}});
   }
   const Route& route = *match.route;
+  caller.latency = route.latency.get();  // timed from here on, refusals by role or schema included
   if (route.minRole) {
     if (!identity) identity = security::Identity{"anonymous", std::nullopt};
     if (!identity->role || !security::satisfies(*identity->role, *route.minRole)) {
@@ -158,6 +191,7 @@ http::Response AdminApi::dispatch(http::Request& request, const std::string& req
     }
     context.params[name] = std::move(*decoded);
   }
+  caller.target = targetOf(route.pattern, context.params);
 
   if (hasBody(request)) {
     if (!isJsonContentType(request.header("content-type"))) {
@@ -167,6 +201,11 @@ http::Response AdminApi::dispatch(http::Request& request, const std::string& req
     auto body = core::parseJson(request.body, {.maxDepth = options_.maxJsonDepth});
     if (!body) return errorResponse(body.error());
     context.body = std::move(*body);
+  }
+  if (guards_) {
+    if (auto valid = guards_->validate(request, route.pattern, context.body, context.params); !valid) {
+      return errorResponse(valid.error());
+    }
   }
 
   auto reply = route.handler(context);
@@ -187,25 +226,47 @@ http::Response AdminApi::dispatch(http::Request& request, const std::string& req
 http::Response AdminApi::handle(http::Request& request) {
   const auto started = std::chrono::steady_clock::now();
   const std::string requestId = requestIdFor(request);
-  std::string subject = "-";
-  http::Response response = dispatch(request, requestId, subject);
+  Caller caller;
+  GuardState guard;
+  http::Response response = dispatch(request, requestId, caller, guard);
+  recordAudit(request, response.status, requestId, caller);
   response.set("X-Request-Id", requestId);
-  addSecurityHeaders(response);
+  finish(request, response, guard);
   responses_.record(response.status);
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::steady_clock::now() - started).count();
+  const auto finished = std::chrono::steady_clock::now();
+  const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(finished - started);
+  if (caller.latency != nullptr) caller.latency->record(elapsed, finished);  // p50/p95/p99 per route
+  const auto micros = elapsed.count();
   // Never log headers or bodies here: they may carry credentials.
   spdlog::info("admin {} {} {} {:.3f}ms client={} sub={} rid={}", request.method, request.path,
                response.status, static_cast<double>(micros) / 1000.0, request.remoteAddress,
-               subject, requestId);
+               caller.subject, requestId);
   return response;
+}
+
+void AdminApi::recordAudit(const http::Request& request, int status, const std::string& requestId,
+                           const Caller& caller) const {
+  if (audit_ == nullptr || !isMutating(request.method) || !isProtected(request.path)) return;
+  std::string target = caller.target;
+  if (target.empty()) {
+    // Refused before routing (401, 429): name the resource all the same.
+    auto match = router_.match(request.method, request.path);
+    if (match.route != nullptr) {
+      for (auto& [name, raw] : match.params) raw = percentDecode(raw).value_or(raw);
+      target = targetOf(match.route->pattern, match.params);
+    }
+  }
+  audit_->record({caller.subject, caller.apiKeyName,
+                  caller.role ? std::string(security::roleName(*caller.role)) : std::string(),
+                  request.remoteAddress, request.method, request.path, std::move(target), status, requestId});
 }
 
 http::Response AdminApi::reject(const core::Error& error, const http::Request& partial) {
   const std::string requestId = requestIdFor(partial);
   auto response = errorResponse(error);
   response.set("X-Request-Id", requestId);
-  addSecurityHeaders(response);
+  finish(partial, response, GuardState{});
+  recordAudit(partial, response.status, requestId, Caller{});
   responses_.record(response.status);
   spdlog::warn("admin refused request from {}: {} ({}) rid={}", partial.remoteAddress,
                error.message, core::httpStatus(error.code), requestId);

@@ -77,7 +77,15 @@ core::Json ruleJson(const alerts::Rule& rule) {
       {"labels", mapJson(rule.labels)},
       {"annotations", mapJson(rule.annotations)},
       {"builtIn", rule.builtIn},
+      {"origin", rule.builtIn ? "builtin" : (rule.fromConfig ? "config" : "api")},
   };
+}
+
+core::Json storedRuleJson(const alerts::Rule& rule) {
+  core::Json body = ruleJson(rule);
+  body.erase("builtIn");
+  body.erase("origin");
+  return body;
 }
 
 core::Json silenceJson(const alerts::Silence& silence, core::WallTime now) {

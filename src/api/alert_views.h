@@ -15,6 +15,8 @@ namespace ballast::api {
 // once resolved, resolvedAt.
 core::Json alertJson(const alerts::Alert& alert, std::string_view status);
 core::Json ruleJson(const alerts::Rule& rule);
+// The body that adds `rule` again through readRuleBody (what the store keeps).
+core::Json storedRuleJson(const alerts::Rule& rule);
 core::Json silenceJson(const alerts::Silence& silence, core::WallTime now);
 
 // {id?, name, metric, comparison, threshold, for?, keepFiringFor?, severity?,

@@ -5,10 +5,31 @@
 
 #include "api/alert_views.h"
 #include "api/query_reader.h"
+#include "core/time_format.h"
 
 namespace ballast::api {
 
-void registerAlertsRoutes(AdminApi& api, alerts::AlertManager& manager, core::Clock& clock) {
+namespace {
+
+std::optional<alerts::Rule> findRule(const alerts::AlertManager& manager, const std::string& id) {
+  for (auto& rule : manager.rules()) {
+    if (rule.id == id) return std::move(rule);
+  }
+  return std::nullopt;
+}
+
+// "rule-N" with the next N no rule has (restored rules keep their ids).
+std::string freshRuleId(const alerts::AlertManager& manager, std::atomic<uint64_t>& next) {
+  for (;;) {
+    std::string id = "rule-" + std::to_string(next.fetch_add(1));
+    if (!findRule(manager, id)) return id;
+  }
+}
+
+}  // namespace
+
+void registerAlertsRoutes(AdminApi& api, alerts::AlertManager& manager, core::Clock& clock,
+                          store::AlertRulesRepository* stored) {
   const std::string base = "/api/infrastructure/alerts";
   using security::Role;
 
@@ -39,17 +60,35 @@ void registerAlertsRoutes(AdminApi& api, alerts::AlertManager& manager, core::Cl
   });
 
   auto nextRule = std::make_shared<std::atomic<uint64_t>>(1);
-  api.add("POST", base + "/rules", Role::kAdmin, [&manager, nextRule](RequestContext& ctx) -> core::Result<Reply> {
-    auto rule = readRuleBody(ctx.body, "rule-" + std::to_string(nextRule->fetch_add(1)));
-    if (!rule) return std::unexpected(rule.error());
-    core::Json data = ruleJson(*rule);
-    if (auto ok = manager.addRule(std::move(*rule)); !ok) return std::unexpected(ok.error());
-    return Reply{.status = 201, .data = std::move(data)};
-  });
+  api.add("POST", base + "/rules", Role::kAdmin,
+          [&manager, &clock, stored, nextRule](RequestContext& ctx) -> core::Result<Reply> {
+            auto rule = readRuleBody(ctx.body, freshRuleId(manager, *nextRule));
+            if (!rule) return std::unexpected(rule.error());
+            core::Json data = ruleJson(*rule);
+            const store::AlertRuleRecord record{rule->id, storedRuleJson(*rule).dump(), core::isoUtc(clock.wallNow())};
+            // The manager refuses a taken id (of any origin) before anything is stored.
+            if (auto ok = manager.addRule(std::move(*rule)); !ok) return std::unexpected(ok.error());
+            if (stored) {
+              if (auto ok = stored->add(record); !ok) {
+                (void)manager.removeRule(record.id);
+                return std::unexpected(ok.error());
+              }
+            }
+            return Reply{.status = 201, .data = std::move(data)};
+          });
 
-  api.add("DELETE", base + "/rules/:id", Role::kAdmin, [&manager](RequestContext& ctx) -> core::Result<Reply> {
-    if (auto ok = manager.removeRule(ctx.param("id")); !ok) return std::unexpected(ok.error());
-    return Reply{.data = core::Json{{"id", ctx.param("id")}, {"deleted", true}}};
+  api.add("DELETE", base + "/rules/:id", Role::kAdmin, [&manager, stored](RequestContext& ctx) -> core::Result<Reply> {
+    const std::string& id = ctx.param("id");
+    auto rule = findRule(manager, id);
+    // Unknown (404), built-in or from the config file (409): refused before the store changes.
+    if (auto ok = manager.removeRule(id); !ok) return std::unexpected(ok.error());
+    if (stored) {
+      if (auto ok = stored->remove(id); !ok) {
+        if (rule) (void)manager.addRule(std::move(*rule));
+        return std::unexpected(ok.error());
+      }
+    }
+    return Reply{.data = core::Json{{"id", id}, {"deleted", true}}};
   });
 
   api.add("GET", base + "/silences", Role::kViewer, [&manager, &clock](RequestContext&) -> core::Result<Reply> {

@@ -30,7 +30,7 @@ core::Result<Json> dashboardJson(const DashboardDeps& deps) {
               {"cluster", deps.cluster ? deps.cluster() : Json(nullptr)},
               {"loadBalancer", deps.loadBalancer ? deps.loadBalancer() : Json(nullptr)},
               {"cache", deps.cache ? deps.cache() : Json(nullptr)},
-              {"scaling", scalingJson()},
+              {"scaling", deps.scaling ? deps.scaling() : scalingJson()},
               {"alerts", alertsJson(deps)}};
 }
 

@@ -7,7 +7,7 @@
 //         loadBalancer: the default service's stats + services[{name, algorithm,
 //                       healthyServers, totalServers}]
 //         cache:        the body of GET /api/infrastructure/cache/stats
-//         scaling:      {events: [], services: [], note} (auto-scaling is not built yet)
+//         scaling:      {services: status summary, events: the newest 10} (scalingDashboardJson)
 //         alerts:       the alerts provider's JSON, else {active: []}
 //   GET /status  open; server-side rendered HTML from the same data (overall
 //       status, uptime, version, services with healthy/total servers, cluster
@@ -33,6 +33,7 @@ struct DashboardDeps {
   std::function<core::Json()> loadBalancer;          // loadBalancerOverviewJson
   std::function<core::Json()> cache;                 // cacheStatsJson; null: section is null
   std::function<core::Json()> alerts;                // optional; null: {active: []}
+  std::function<core::Json()> scaling;               // optional (scalingDashboardJson); null: empty section
   std::string version;
 };
 

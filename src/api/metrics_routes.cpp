@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/clock.h"
 #include "telemetry/exposition.h"
 #include "telemetry/process_stats.h"
 
@@ -131,6 +132,30 @@ void writePerServer(ExpositionWriter& w, const std::vector<ServiceView>& service
   }
 }
 
+// Response-time quantiles per server (and per admin route below): summaries,
+// the quantiles over the last minute, so they move when latency changes.
+void writeServerLatency(ExpositionWriter& w, const std::vector<ServiceView>& services, core::MonoTime now) {
+  constexpr std::string_view kName = "ballast_upstream_server_request_duration_seconds";
+  w.family(kName, MetricType::kSummary,
+           "Server response time to the response head, in seconds: quantiles over the last minute.");
+  for (const auto& [service, snapshot] : services) {
+    for (const auto& server : snapshot->pool->servers()) {
+      const std::string address = fmt::format("{}:{}", server->host(), server->port());
+      w.summary(kName, {{"service", service->name()}, {"server", server->id()}, {"address", address}},
+                server->responseTimes(), now);
+    }
+  }
+}
+
+void writeAdminLatency(ExpositionWriter& w, const std::vector<RouteTiming>& routes, core::MonoTime now) {
+  constexpr std::string_view kName = "ballast_admin_request_duration_seconds";
+  w.family(kName, MetricType::kSummary,
+           "Admin API response time by route pattern, in seconds: quantiles over the last minute.");
+  for (const auto& route : routes) {
+    w.summary(kName, {{"method", route.method}, {"route", route.pattern}}, *route.latency, now);
+  }
+}
+
 void writeServers(ExpositionWriter& w, const std::vector<ServiceView>& services) {
   using Server = const lb::ServerState&;
   using Runtime = const proxy::ServerRuntime*;
@@ -170,11 +195,40 @@ void writeAdmin(ExpositionWriter& w, const telemetry::StatusClassCounters& respo
   }
 }
 
+void writeRateLimited(ExpositionWriter& w, const security::RateLimitCounters& counters) {
+  w.family("ballast_rate_limited_total", MetricType::kCounter,
+           "Requests refused with 429 by a rate limit, by class of route.");
+  for (auto c : {security::RateClass::kAdminRead, security::RateClass::kAdminWrite, security::RateClass::kProxy}) {
+    w.sample("ballast_rate_limited_total", {{"class", security::RateLimitCounters::label(c)}},
+             counters.count(c));
+  }
+}
+
 void writeEvents(ExpositionWriter& w, const telemetry::EventCounter& events) {
   w.family("ballast_events_total", MetricType::kCounter,
            "Infrastructure events, by type and level.");
   for (const auto& count : events.snapshot()) {
     w.sample("ballast_events_total", {{"type", count.type}, {"level", count.level}}, count.total);
+  }
+}
+
+void writeScaling(ExpositionWriter& w, const scaling::ScalingController& controller) {
+  const auto counts = controller.counts();
+  w.family("ballast_scaling_events_total", MetricType::kCounter,
+           "Changes of a service's instance count made by the scaling controller, by direction.");
+  for (const auto& c : counts) {
+    w.sample("ballast_scaling_events_total", {{"service", c.service}, {"direction", "up"}}, c.scaleUps);
+    w.sample("ballast_scaling_events_total", {{"service", c.service}, {"direction", "down"}}, c.scaleDowns);
+  }
+  w.family("ballast_service_instances", MetricType::kGauge,
+           "Instances of a scaled service by state; desired is the count the controller is making true.");
+  for (const auto& c : counts) {
+    const std::pair<const char*, int> states[] = {{"starting", c.starting}, {"ready", c.ready},
+                                                  {"draining", c.draining}, {"stopping", c.stopping},
+                                                  {"desired", c.desired}};
+    for (const auto& [state, value] : states) {
+      w.sample("ballast_service_instances", {{"service", c.service}, {"state", state}}, static_cast<int64_t>(value));
+    }
   }
 }
 
@@ -189,9 +243,14 @@ std::string renderMetrics(const MetricsDeps& deps) {
   ExpositionWriter w;
   writeProcess(w, deps.version);
   writeProxy(w, services);
+  const core::MonoTime now = core::SystemClock::instance().now();  // the recorders' clock
   writeServers(w, services);
+  writeServerLatency(w, services, now);
   writeAdmin(w, deps.adminResponses);
+  if (deps.adminRoutes != nullptr) writeAdminLatency(w, *deps.adminRoutes, now);
   writeEvents(w, deps.events);
+  if (deps.rateLimited != nullptr) writeRateLimited(w, *deps.rateLimited);
+  if (deps.scaling != nullptr) writeScaling(w, *deps.scaling);
   return w.take();
 }
 

@@ -14,9 +14,25 @@ namespace {
 
 double roundTo(double value, double scale) { return std::round(value * scale) / scale; }
 
+// Response-time quantiles over the last minute, in ms (null before any response).
+Json latencyJson(const lb::ServerState& state, core::MonoTime now) {
+  const auto recent = state.responseTimes().window(now);
+  auto ms = [&](double q) -> Json {
+    const auto micros = recent.quantileMicros(q);
+    return micros ? Json(roundTo(*micros / 1000.0, 1000)) : Json(nullptr);
+  };
+  return {{"p50", ms(0.5)}, {"p95", ms(0.95)}, {"p99", ms(0.99)}, {"samples", recent.count}};
+}
+
+// The servers of a stats or service view: serverJson plus `latency`.
 Json serversJson(const proxy::Service& service) {
+  const core::MonoTime now = core::SystemClock::instance().now();  // the data plane's recording clock
   Json servers = Json::array();
-  for (const auto& s : service.balancer().servers()) servers.push_back(serverJson(s));
+  for (const auto& s : service.balancer().servers()) {
+    Json server = serverJson(s);
+    if (auto state = service.balancer().state(s.id)) server["latency"] = latencyJson(*state, now);
+    servers.push_back(std::move(server));
+  }
   return servers;
 }
 

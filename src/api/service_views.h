@@ -7,8 +7,9 @@
 //             health: "healthy" | "unhealthy" | "ejected" | "circuit-open"
 //   counters: {totalRequests, totalConnections, activeConnections,
 //              averageResponseTime (ms), errorRate (0..1), retries, rejected}
-//   stats:    counters + {algorithm, servers: [server...]}
-//   service:  toJson(spec) + {origin, servers: [server...], stats: counters}
+//   stats:    counters + {algorithm, servers: [server + latency...]}
+//   service:  toJson(spec) + {origin, servers: [server + latency...], stats: counters}
+//   latency:  {p50, p95, p99 (ms, over the last minute; null before any response), samples}
 //
 // Thread-safety: pure functions over the Registry's thread-safe reads.
 

@@ -1,6 +1,7 @@
 #include "app/alert_rules.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "api/alert_views.h"
 
@@ -25,10 +26,31 @@ core::Result<std::vector<alerts::Rule>> alertRulesFromConfig(const core::AlertsC
       for (const auto& d : rule.error().details) invalid.details.push_back({keyPath(prefix, d.path), d.message});
       continue;
     }
+    rule->fromConfig = true;
     rules.push_back(std::move(*rule));
   }
   if (!invalid.details.empty()) return std::unexpected(invalid);
   return rules;
+}
+
+core::Result<size_t> restoreApiAlertRules(alerts::AlertManager& manager, store::AlertRulesRepository& stored) {
+  auto records = stored.list();
+  if (!records) return std::unexpected(records.error());
+  size_t added = 0;
+  for (const auto& record : *records) {
+    auto json = core::parseJson(record.ruleJson);
+    auto rule = json ? api::readRuleBody(*json, record.id) : core::Result<alerts::Rule>(std::unexpected(json.error()));
+    if (!rule) {
+      spdlog::warn("stored alert rule {} is unreadable ({}); skipped", record.id, rule.error().message);
+      continue;
+    }
+    if (auto ok = manager.addRule(std::move(*rule)); !ok) {
+      spdlog::warn("stored alert rule {} not restored: {}", record.id, ok.error().message);
+      continue;
+    }
+    ++added;
+  }
+  return added;
 }
 
 }  // namespace ballast::app

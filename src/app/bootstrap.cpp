@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "app/encryption_wiring.h"
 #include "core/random.h"
 #include "security/base64url.h"
 #include "store/settings.h"
@@ -23,7 +24,8 @@ core::Result<std::string> resolveJwtSecret(const core::Config& config, store::St
   const auto bytes = core::secureRandomBytes(48);
   const std::string generated =
       security::base64UrlEncode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-  return store::Settings(store.db()).getOrPut("security.jwtSecret", generated);
+  // Sealed with the encryption-at-rest key when one is configured.
+  return secretSetting(config, store, "security.jwtSecret", generated);
 }
 
 }  // namespace ballast::app

@@ -10,6 +10,7 @@ namespace ballast::app {
 int serveCommand(const std::vector<std::string>& args);
 int configCommand(const std::vector<std::string>& args);
 int tokenCommand(const std::vector<std::string>& args);
+int auditCommand(const std::vector<std::string>& args);
 int versionCommand(const std::vector<std::string>& args);
 
 }  // namespace ballast::app

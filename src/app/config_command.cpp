@@ -8,6 +8,7 @@
 #include "app/bootstrap.h"
 #include "app/cli_args.h"
 #include "app/commands.h"
+#include "app/tls_wiring.h"
 
 namespace ballast::app {
 
@@ -32,12 +33,9 @@ std::vector<std::string> checkEnvironment(const core::Config& config) {
   };
   writableDir("server.dataDir", config.server.dataDir);
   writableDir("logging.dir", config.logging.dir);
-  const auto& ssl = config.loadBalancer.ssl;
-  if (ssl.enabled) {
-    for (const auto& [key, file] : {std::pair{"loadBalancer.ssl.certFile", ssl.certFile},
-                                    std::pair{"loadBalancer.ssl.keyFile", ssl.keyFile}}) {
-      if (::access(file.c_str(), R_OK) != 0) problems.push_back(fmt::format("{}: {} cannot be read", key, file));
-    }
+  // TLS (loadBalancer.ssl, server.ssl): the certificates and keys load and match.
+  if (auto tls = makeTlsParts(config); !tls) {
+    for (const auto& d : tls.error().details) problems.push_back(fmt::format("{}: {}", d.path, d.message));
   }
   return problems;
 }

@@ -17,6 +17,7 @@
 #include "api/admin_api.h"
 #include "api/alert_views.h"
 #include "api/alerts_routes.h"
+#include "api/profiling_routes.h"
 #include "api/cache_routes.h"
 #include "api/cache_views.h"
 #include "api/cluster_routes.h"
@@ -27,11 +28,17 @@
 #include "api/loadbalancer_routes.h"
 #include "api/metrics_routes.h"
 #include "api/service_views.h"
+#include "api/scaling_routes.h"
 #include "api/services_routes.h"
 #include "app/alert_rules.h"
 #include "app/bootstrap.h"
 #include "app/cluster_link.h"
 #include "app/periodic.h"
+#include "app/scaling_wiring.h"
+#include "app/encryption_wiring.h"
+#include "app/guard_wiring.h"
+#include "app/security_wiring.h"
+#include "app/tls_wiring.h"
 #include "ballast/cache.h"
 #include "cache/cache_config.h"
 #include "core/time_format.h"
@@ -43,6 +50,7 @@
 #include "proxy/proxy_server.h"
 #include "proxy/state_keeper.h"
 #include "security/jwt.h"
+#include "store/alert_rules_repo.h"
 #include "store/event_log.h"
 #include "store/service_status.h"
 #include "store/services_repo.h"
@@ -67,9 +75,11 @@ struct Daemon::Parts {
   std::unique_ptr<ballast::Cache> cache;  // memory tier, + Redis when configured
   std::unique_ptr<proxy::Registry> registry;
   std::unique_ptr<proxy::Catalog> catalog;
+  std::unique_ptr<ScalingParts> scaling;  // the autoscaler over the catalog (scaling_wiring.h)
   std::unique_ptr<store::ServerStateRepository> serverStates;
   std::unique_ptr<proxy::StateKeeper> stateKeeper;
-  std::unique_ptr<security::JwtVerifier> verifier;
+  std::unique_ptr<SecurityParts> security;  // token verifier, API keys, audit trail
+  std::unique_ptr<GuardParts> guards;       // rate limits, CORS, schema validation (guard_wiring.h)
   std::unique_ptr<telemetry::SystemSampler> system;
   std::unique_ptr<api::AdminApi> adminApi;
   std::unique_ptr<http::IoPool> pool;
@@ -83,6 +93,7 @@ struct Daemon::Parts {
   std::unique_ptr<alerts::HttpTransport> alertTransport;
   std::unique_ptr<alerts::Notifier> alertNotifier;
   std::unique_ptr<alerts::AlertManager> alerts;
+  std::unique_ptr<store::AlertRulesRepository> alertRules;  // rules added through the API
   std::unique_ptr<alerts::AlertSources> alertSources;
   std::unique_ptr<alerts::NotifierThread> alertThread;
   asio::io_context control{1};  // periodic work and signals, on the main thread
@@ -149,6 +160,12 @@ int Daemon::run() {
   }
   p.store = std::move(*store);
   p.serviceStatus = std::make_unique<store::ServiceStatusRepository>(p.store->db());
+  // Encryption at rest: a wrong key stops the start here, before any secret is read.
+  auto sealer = openEncryptionAtRest(cfg, *p.store);
+  if (!sealer) {
+    spdlog::critical("{}", describeError(sealer.error()));
+    return kExitFailure;
+  }
 
   // Services and servers: the store, seeded from the config file on first sight.
   auto& clock = core::SystemClock::instance();
@@ -168,30 +185,35 @@ int Daemon::run() {
   p.stateKeeper = std::make_unique<proxy::StateKeeper>(*p.registry, *p.serverStates);
   if (auto s = p.stateKeeper->restore(); !s) spdlog::warn("cannot restore server health: {}", s.error().message);
 
-  if (cfg.security.auth.enabled) {
-    auto secret = resolveJwtSecret(cfg, *p.store);
-    if (!secret) {
-      spdlog::critical("cannot obtain the JWT secret: {}", secret.error().message);
-      return kExitFailure;
-    }
-    p.verifier = std::make_unique<security::JwtVerifier>(*secret, core::SystemClock::instance());
-    spdlog::info("authentication on: HS256 bearer tokens ({})",
-                 cfg.secrets.jwtSecret.empty() ? "secret generated and kept in the data directory"
-                                               : "secret from JWT_SECRET");
+  if (auto security = makeSecurityParts(cfg, *p.store, clock); security) {
+    p.security = std::move(*security);
   } else {
-    spdlog::warn("AUTHENTICATION IS DISABLED (AUTH_ENABLED=false): anyone who reaches {}:{} is admin",
-                 cfg.server.host, cfg.server.port);
+    spdlog::critical("cannot set up authentication: {}", describeError(security.error()));
+    return kExitFailure;
   }
 
   p.system = std::make_unique<telemetry::SystemSampler>(cfg.server.dataDir);
   p.system->sample();
   p.adminApi = std::make_unique<api::AdminApi>(api::AdminApi::Options{.authEnabled = cfg.security.auth.enabled},
-                                              p.verifier.get());
+                                              p.security->verifier.get());
+  p.security->attach(*p.adminApi);
+  if (auto guards = makeGuardParts(cfg, clock, [sink = eventSink(*p.eventLog, clock, *p.eventCounts)](
+                                                   const std::string& message, const std::string& level) {
+        sink({"ratelimit", "", message, level, ""});
+      })) {
+    p.guards = std::move(*guards);
+    p.adminApi->setGuards(p.guards->guards);
+  } else {
+    spdlog::critical("cannot set up the admin API guards: {}", describeError(guards.error()));
+    return kExitFailure;
+  }
   std::atomic<bool> stopping{false};
   // The cache: connects to Redis (bounded by 200 ms timeouts) when configured;
   // Redis trouble degrades it to memory, reported as "cache" events.
+  auto cacheOptions = cache::cacheOptionsFrom(cfg.cache, cfg.secrets, cfg.ioThreads());
+  if (cacheOptions.redis && cfg.cache.redis.encryptValues) cacheOptions.redis->sealer = *sealer;
   p.cache = std::make_unique<ballast::Cache>(
-      cache::cacheOptionsFrom(cfg.cache, cfg.secrets, cfg.ioThreads()), clock, core::FastRandom::instance(),
+      std::move(cacheOptions), clock, core::FastRandom::instance(),
       [sink = eventSink(*p.eventLog, clock, *p.eventCounts)](const cache::CacheEvent& e) {
         sink({"cache", "", e.message, e.level, ""});
       });
@@ -224,8 +246,12 @@ int Daemon::run() {
   api::registerClusterRoutes(*p.adminApi, cluster);
   api::registerLoadBalancerRoutes(*p.adminApi, *p.catalog);
   api::registerServicesRoutes(*p.adminApi, *p.catalog);
-  const api::MetricsDeps metrics{*p.registry, p.adminApi->responseCounts(), *p.eventCounts, BALLAST_VERSION};
+  p.scaling = makeScaling(cfg, *p.store, *p.catalog, p.control, eventSink(*p.eventLog, clock, *p.eventCounts));
+  api::registerScalingRoutes(*p.adminApi, *p.scaling->controller);
+  const api::MetricsDeps metrics{*p.registry, p.adminApi->responseCounts(), *p.eventCounts, BALLAST_VERSION,
+                                 p.scaling->controller.get(), &p.adminApi->routeTimings(), &p.guards->counters};
   api::registerMetricsRoutes(*p.adminApi, metrics);
+  api::registerProfilingRoutes(*p.adminApi, *p.registry, p.adminApi->routeTimings());
   api::registerEventsRoutes(*p.adminApi, {*p.eventLog, *p.eventBus});
   api::registerDashboardRoutes(*p.adminApi,
                                {.health = [health] { return api::healthReportJson(health); },
@@ -241,12 +267,18 @@ int Daemon::run() {
                                       }
                                       return core::Json{{"active", active}};
                                     },
+                                .scaling = [&p] { return api::scalingDashboardJson(*p.scaling->controller); },
                                 .version = BALLAST_VERSION});
   api::registerDocsRoutes(*p.adminApi);
 
   alerts::NotifierConfig notify{.externalUrl = fmt::format("http://{}:{}", cfg.server.host, cfg.server.port)};
   if (!cfg.alerts.alertmanagerUrl.empty()) notify.alertmanager = cfg.alerts.alertmanagerUrl;
   for (const auto& hook : cfg.alerts.webhooks) notify.webhooks.push_back({hook.url, hook.headers});
+  if (const auto& g = cfg.alerts.grouping) {
+    notify.grouping = alerts::GroupingConfig{g->groupBy, std::chrono::milliseconds(g->groupWait),
+                                             std::chrono::milliseconds(g->groupInterval),
+                                             std::chrono::milliseconds(g->repeatInterval)};
+  }
   if (auto valid = alerts::validateNotifierConfig(notify); !valid) {
     spdlog::critical("invalid alert receivers: {}", describeError(valid.error()));
     return kExitFailure;
@@ -270,9 +302,18 @@ int Daemon::run() {
     }
   }
   p.alertSources = std::make_unique<alerts::AlertSources>(clock, *p.registry, *p.system, p.cache.get());
+  p.alertRules = std::make_unique<store::AlertRulesRepository>(p.store->db());
+  if (auto restored = restoreApiAlertRules(*p.alerts, *p.alertRules); !restored) {
+    spdlog::critical("cannot read the stored alert rules: {}", restored.error().message);
+    return kExitFailure;
+  }
   p.alertThread = std::make_unique<alerts::NotifierThread>(*p.alertNotifier);
-  api::registerAlertsRoutes(*p.adminApi, *p.alerts, clock);
+  api::registerAlertsRoutes(*p.adminApi, *p.alerts, clock, p.alertRules.get());
 
+  if (auto covered = p.guards->checkCoverage(*p.adminApi); !covered) {
+    spdlog::critical("{}", covered.error().message);
+    return kExitFailure;
+  }
   const auto& limits = cfg.server.limits;
   p.pool = std::make_unique<http::IoPool>(cfg.ioThreads());
   p.adminServer = std::make_unique<http::HttpServer>(
@@ -282,11 +323,18 @@ int Daemon::run() {
                          static_cast<size_t>(limits.maxBodyBytes), std::chrono::milliseconds(limits.headerTimeout),
                          std::chrono::milliseconds(limits.idleTimeout)});
 
-  p.proxyServer = std::make_unique<proxy::ProxyServer>(
-      *p.pool, *p.registry,
-      proxy::ProxyOptions{{static_cast<size_t>(limits.maxHeaderBytes), static_cast<size_t>(limits.maxHeaderCount)},
-                          std::chrono::milliseconds(limits.headerTimeout),
-                          std::chrono::milliseconds(limits.idleTimeout)});
+  auto tls = makeTlsParts(cfg);
+  if (!tls) {
+    spdlog::critical("{}", describeError(tls.error()));
+    return kExitFailure;
+  }
+  proxy::ProxyOptions proxyOptions{
+      {static_cast<size_t>(limits.maxHeaderBytes), static_cast<size_t>(limits.maxHeaderCount)},
+      std::chrono::milliseconds(limits.headerTimeout),
+      std::chrono::milliseconds(limits.idleTimeout)};
+  applyTlsOptions(cfg, proxyOptions);
+  p.guards->applyTo(proxyOptions);
+  p.proxyServer = std::make_unique<proxy::ProxyServer>(*p.pool, *p.registry, std::move(proxyOptions));
 
   auto adminFd = listenerFor("admin", 0, cfg.server.host, cfg.server.port);
   auto proxyFd = adminFd ? listenerFor("proxy", 1, cfg.server.proxyHost, cfg.server.proxyPort) : adminFd;
@@ -296,7 +344,8 @@ int Daemon::run() {
       return kExitFailure;
     }
   }
-  for (auto added : {p.adminServer->addListener(*adminFd), p.proxyServer->addListener(*proxyFd)}) {
+  for (auto added : {p.adminServer->addListener(*adminFd, tls->admin), p.proxyServer->addListener(*proxyFd),
+                     addProxyTlsListener(cfg, *tls, link.masterPid.has_value(), *p.proxyServer)}) {
     if (!added) {
       spdlog::critical("{}", added.error().message);
       return kExitFailure;
@@ -340,6 +389,7 @@ int Daemon::run() {
     p.catalog->reapDrained();
     if (auto s = p.eventLog->flush(); !s) spdlog::warn("event log: {}", s.error().message);
     if (auto s = p.stateKeeper->persistChanges(); !s) spdlog::warn("server state: {}", s.error().message);
+    p.security->upkeep();
   }));
   // Ejections that have run their time end; breakers whose wait is over let trials through.
   periodic.push_back(std::make_unique<Periodic>(p.control, 100ms, [&p] {
@@ -347,6 +397,8 @@ int Daemon::run() {
   }));
   // Alert rules, evaluated on fresh samples.
   periodic.push_back(std::make_unique<Periodic>(p.control, 1s, [&p] { p.alerts->tick(p.alertSources->collect()); }));
+  // The autoscaler: instances reaped, probed, admitted and retired; decisions every second.
+  periodic.push_back(std::make_unique<Periodic>(p.control, 200ms, [&p] { p.scaling->controller->tick(); }));
   // Expired memory-cache entries (reads drop them lazily too).
   periodic.push_back(std::make_unique<Periodic>(p.control, 1s, [&p] { p.cache->sweepExpired(10000); }));
   p.healthChecker = std::make_unique<proxy::ActiveHealthChecker>(p.control, *p.registry, clock,
@@ -360,12 +412,15 @@ int Daemon::run() {
       [&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
         if (signal == SIGHUP) {
-          spdlog::warn("SIGHUP received by a worker: send it to the master (pid {}) to reload; ignored",
+          tls->reload();  // certificates, in place; the rest of the configuration needs the master
+          spdlog::warn("SIGHUP received by a worker: TLS certificates (if any) reloaded; to reload the "
+                       "configuration send it to the master (pid {})",
                        link.masterPid ? std::to_string(*link.masterPid) : std::string("none: cluster.enabled is false"));
           signals.async_wait(onSignal);
           return;
         }
         if (stopping.exchange(true)) return;
+        p.scaling->controller->freeze();  // the next worker (or the next start) takes the instances over
         auto open = [&p] {
           return p.adminServer->activeConnections() + p.proxyServer->activeConnections() +
                  (p.metricsServer ? p.metricsServer->activeConnections() : 0);
@@ -389,17 +444,20 @@ int Daemon::run() {
           }
           for (auto& task : periodic) task->stop();
           p.healthChecker->stop();
+          p.scaling->controller->shutdown(std::chrono::milliseconds(cfg.cluster.gracefulShutdownTimeout));
           signals.cancel();
           p.control.stop();
         });
       };
   signals.async_wait(onSignal);
   p.control.run();
+  p.scaling.reset();  // cancels its probes while the control loop still exists
 
   p.pool->stop();
   p.pool->join();
   p.cache.reset();  // stops the cache's Redis threads before the last event flush
   if (auto s = p.eventLog->flush(); !s) spdlog::warn("event log: {}", s.error().message);
+  p.security->upkeep();  // no request is in flight now: every acknowledged mutation's record is written
   spdlog::default_logger()->flush();
   return exitCode;
 }

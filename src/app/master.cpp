@@ -6,6 +6,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -20,9 +21,12 @@
 #include <cstring>
 #include <deque>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "app/bootstrap.h"
 #include "app/cluster_link.h"
+#include "app/tls_wiring.h"
 #include "core/time_format.h"
 #include "http/listener.h"
 
@@ -57,21 +61,42 @@ std::string describeExit(int status) {
   return "status " + std::to_string(status);
 }
 
-// In a forked child: puts the listeners at fds 3 and 4 (socket activation's
-// layout, named admin and proxy) and `extraFd` at 5 when given.
-void placeInheritedFds(int adminFd, int proxyFd, int extraFd) {
-  const int admin = ::fcntl(adminFd, F_DUPFD, 10);
-  const int proxyDup = ::fcntl(proxyFd, F_DUPFD, 10);
-  const int extra = extraFd >= 0 ? ::fcntl(extraFd, F_DUPFD, 10) : -1;
-  ::dup2(admin, 3);
-  ::dup2(proxyDup, 4);
-  if (extra >= 0) ::dup2(extra, 5);
-  for (int temporary : {admin, proxyDup, extra}) {
+// A listening socket the master holds for its whole life and hands to every
+// worker under its name: "admin" and "proxy" always (in that order, first),
+// then the optional ones ("metrics" when monitoring.prometheusEnabled,
+// "proxy-tls" when loadBalancer.ssl.enabled). A
+// worker finds each by name (http::inheritedListener), so a new kind of
+// listener only needs its entry here.
+struct NamedListener {
+  std::string name;
+  int fd = -1;
+};
+
+// In a forked child: puts the listeners at fds 3, 4, ... in order (socket
+// activation's layout: LISTEN_FDS, LISTEN_FDNAMES) and `extraFd` right after
+// them when given; returns the number `extraFd` got (-1 without one).
+int placeInheritedFds(const std::vector<NamedListener>& listeners, int extraFd) {
+  constexpr int kFirstFd = 3;  // SD_LISTEN_FDS_START
+  const int count = static_cast<int>(listeners.size());
+  // Copies above the target range first, so no dup2 overwrites a source.
+  const int above = kFirstFd + count + 1;
+  std::vector<int> temporaries;
+  for (const auto& listener : listeners) temporaries.push_back(::fcntl(listener.fd, F_DUPFD, above));
+  const int extra = extraFd >= 0 ? ::fcntl(extraFd, F_DUPFD, above) : -1;
+  std::string names;
+  for (int i = 0; i < count; ++i) {
+    ::dup2(temporaries[static_cast<size_t>(i)], kFirstFd + i);
+    names += (i == 0 ? "" : ":") + listeners[static_cast<size_t>(i)].name;
+  }
+  if (extra >= 0) ::dup2(extra, kFirstFd + count);
+  temporaries.push_back(extra);
+  for (int temporary : temporaries) {
     if (temporary >= 0) ::close(temporary);
   }
   ::setenv("LISTEN_PID", std::to_string(::getpid()).c_str(), 1);
-  ::setenv("LISTEN_FDS", "2", 1);
-  ::setenv("LISTEN_FDNAMES", "admin:proxy", 1);
+  ::setenv("LISTEN_FDS", std::to_string(count).c_str(), 1);
+  ::setenv("LISTEN_FDNAMES", names.c_str(), 1);
+  return extra >= 0 ? kFirstFd + count : -1;
 }
 
 [[noreturn]] void execSelf(const std::string& binary, std::vector<std::string> args) {
@@ -84,7 +109,8 @@ void placeInheritedFds(int adminFd, int proxyFd, int extraFd) {
 }
 
 // Does a process answer GET /health on `fd`'s address within `timeout`?
-bool answersHealth(int listenerFd, std::chrono::milliseconds timeout) {
+// `tls`: the admin listener speaks TLS (server.ssl.enabled).
+bool answersHealth(int listenerFd, std::chrono::milliseconds timeout, bool tls) {
   sockaddr_storage addr{};
   socklen_t len = sizeof(addr);
   if (::getsockname(listenerFd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return false;
@@ -108,13 +134,17 @@ bool answersHealth(int listenerFd, std::chrono::milliseconds timeout) {
     socklen_t errorLen = sizeof(error);
     ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &errorLen);
     static constexpr std::string_view kRequest = "GET /health HTTP/1.1\r\nHost: ballast-master\r\nConnection: close\r\n\r\n";
-    if (error == 0 && ::send(fd, kRequest.data(), kRequest.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(kRequest.size()) &&
-        waitFor(POLLIN)) {
-      char head[32] = {};
-      const ssize_t n = ::recv(fd, head, sizeof(head) - 1, 0);
-      // 200, or 503 from a worker that is draining: both are alive.
-      ok = n >= 12 && (std::strncmp(head + 9, "200", 3) == 0 || std::strncmp(head + 9, "503", 3) == 0);
+    char head[32] = {};
+    ssize_t n = -1;
+    if (error == 0 && tls) {
+      n = tlsExchange(fd, kRequest, head, sizeof(head) - 1, timeout);
+    } else if (error == 0 && ::send(fd, kRequest.data(), kRequest.size(), MSG_NOSIGNAL) ==
+                                 static_cast<ssize_t>(kRequest.size()) &&
+               waitFor(POLLIN)) {
+      n = ::recv(fd, head, sizeof(head) - 1, 0);
     }
+    // 200, or 503 from a worker that is draining: both are alive.
+    ok = n >= 12 && (std::strncmp(head + 9, "200", 3) == 0 || std::strncmp(head + 9, "503", 3) == 0);
   }
   ::close(fd);
   return ok;
@@ -129,13 +159,13 @@ struct WorkerProcess {
 
 class Master {
  public:
+  // REQUIRES: listeners[0] is "admin", listeners[1] is "proxy".
   Master(core::Config config, std::optional<std::string> configPath, std::vector<std::string> serveArgs,
-         int adminFd, int proxyFd)
+         std::vector<NamedListener> listeners)
       : config_(std::move(config)),
         configPath_(std::move(configPath)),
         serveArgs_(std::move(serveArgs)),
-        adminFd_(adminFd),
-        proxyFd_(proxyFd),
+        listeners_(std::move(listeners)),
         binary_(selfPath()),
         signals_(io_),
         restartTimer_(io_),
@@ -148,7 +178,9 @@ class Master {
   int run() {
     for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR2}) signals_.add(sig);
     waitForSignal();
-    spdlog::info("master {}: starting the worker ({} on fds {} and {})", ::getpid(), binary_, adminFd_, proxyFd_);
+    std::string fds;
+    for (const auto& listener : listeners_) fds += fmt::format(" {}={}", listener.name, listener.fd);
+    spdlog::info("master {}: starting the worker ({}; listeners{})", ::getpid(), binary_, fds);
     saveState();
     current_ = spawn();
     scheduleHealthCheck();
@@ -181,9 +213,9 @@ class Master {
     }
     if (pid == 0) {
       ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // a worker never outlives its master
-      placeInheritedFds(adminFd_, proxyFd_, pipeFds[1]);
+      const int controlFd = placeInheritedFds(listeners_, pipeFds[1]);
       ::setenv(kEnvMasterPid, std::to_string(::getppid()).c_str(), 1);
-      ::setenv(kEnvControlFd, "5", 1);
+      ::setenv(kEnvControlFd, std::to_string(controlFd).c_str(), 1);
       ::setenv(kEnvGeneration, std::to_string(generation).c_str(), 1);
       ::setenv(kEnvRestarts, std::to_string(restarts_).c_str(), 1);
       ::setenv(kEnvLastReloadAt, lastReloadAt_.c_str(), 1);
@@ -294,7 +326,7 @@ class Master {
       return;
     }
     if (pid == 0) {
-      placeInheritedFds(adminFd_, proxyFd_, -1);
+      placeInheritedFds(listeners_, -1);
       ::setenv(kEnvUpgradeParent, std::to_string(::getppid()).c_str(), 1);
       std::vector<std::string> args{"serve"};
       args.insert(args.end(), serveArgs_.begin(), serveArgs_.end());
@@ -316,8 +348,7 @@ class Master {
       // Shutting down: new connections are refused from now on (they would
       // only be reset when the last copy of the socket closes). A retiring
       // master keeps them: its successor holds the same sockets.
-      ::close(adminFd_);
-      ::close(proxyFd_);
+      for (const auto& listener : listeners_) ::close(listener.fd);
     }
     for (auto* worker : {&current_, &next_}) {
       if (*worker) ::kill((*worker)->pid, forward);
@@ -392,7 +423,7 @@ class Master {
     healthTimer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopping_) return;
       if (current_ && current_->ready && !next_) {
-        if (answersHealth(adminFd_, 2000ms)) {
+        if (answersHealth(adminFd(), 2000ms, config_.server.ssl.enabled)) {
           failedChecks_ = 0;
         } else if (++failedChecks_ >= kHungAfterFailedChecks) {
           spdlog::error("master: worker pid {} did not answer /health {} times; replacing it", current_->pid,
@@ -408,8 +439,9 @@ class Master {
   core::Config config_;
   const std::optional<std::string> configPath_;
   const std::vector<std::string> serveArgs_;
-  int adminFd_;
-  int proxyFd_;
+  int adminFd() const { return listeners_.front().fd; }
+
+  const std::vector<NamedListener> listeners_;  // [0] admin, [1] proxy, then optional ones
   const std::string binary_;
   asio::io_context io_;
   asio::signal_set signals_;
@@ -449,14 +481,34 @@ int runMaster(core::Config config, std::optional<std::string> configPath, std::v
       return kExitFailure;
     }
   }
+  std::vector<NamedListener> listeners{{"admin", *admin}, {"proxy", *proxyFd}};
+  if (config.monitoring.prometheusEnabled) {
+    // Held here like the others, so a reload's new worker serves it while the
+    // old one drains. Auxiliary: a port that cannot be had is logged, not fatal.
+    auto metrics = listener("metrics", 2, config.server.host, config.monitoring.prometheusPort);
+    if (metrics) {
+      listeners.push_back({"metrics", *metrics});
+    } else {
+      spdlog::error("master: no Prometheus listener: {}", metrics.error().message);
+    }
+  }
+  if (config.loadBalancer.ssl.enabled) {
+    // The proxy's TLS port, held like the plain one so reloads keep it.
+    auto tlsFd = listener("proxy-tls", 3, config.server.proxyHost, config.loadBalancer.ssl.port);
+    if (!tlsFd) {
+      spdlog::critical("master: {}", tlsFd.error().message);
+      return kExitFailure;
+    }
+    listeners.push_back({"proxy-tls", *tlsFd});
+  }
   // The listeners stay in the master; workers get copies without CLOEXEC.
-  for (int fd : {*admin, *proxyFd}) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  for (const auto& named : listeners) ::fcntl(named.fd, F_SETFD, FD_CLOEXEC);
   ::unsetenv("LISTEN_PID");
   ::unsetenv("LISTEN_FDS");
   ::unsetenv("LISTEN_FDNAMES");
   spdlog::info("master {}: admin API on {}:{}, proxy on {}:{}", ::getpid(), config.server.host,
                http::boundPort(*admin), config.server.proxyHost, http::boundPort(*proxyFd));
-  return Master(std::move(config), std::move(configPath), std::move(serveArgs), *admin, *proxyFd).run();
+  return Master(std::move(config), std::move(configPath), std::move(serveArgs), std::move(listeners)).run();
 }
 
 }  // namespace ballast::app

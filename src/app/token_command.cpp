@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -61,6 +62,11 @@ int tokenCommand(const std::vector<std::string>& args) {
   }
   if (!config->security.auth.enabled) {
     fmt::print(stderr, "ballast token: note: authentication is disabled (AUTH_ENABLED=false)\n");
+  }
+  const auto& algorithms = config->security.auth.jwt.algorithms;
+  if (std::find(algorithms.begin(), algorithms.end(), "HS256") == algorithms.end()) {
+    fmt::print(stderr, "ballast token: note: security.auth.jwt.algorithms does not list HS256, so the daemon "
+                       "refuses this token\n");
   }
   fmt::print("{}\n", security::issueToken(*secret, *role, cli.value("sub").value_or("cli"),
                                           std::chrono::seconds(ttl), core::SystemClock::instance()));

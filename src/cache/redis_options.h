@@ -3,9 +3,11 @@
 // REDIS_PORT, REDIS_PASSWORD) and how it behaves when Redis misbehaves.
 
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "core/clock.h"
+#include "security/sealer.h"
 
 namespace ballast::cache {
 
@@ -29,6 +31,12 @@ struct RedisOptions {
   core::Millis backoffMax{5000};
   // This node's id in invalidation messages; empty: a random one.
   std::string nodeId;
+  // cache.redis.encryptValues: values are sealed (AES-256-GCM, with their
+  // Redis key as associated data) before they are written, and opened when
+  // read. A value that does not open — sealed under another key, changed, or
+  // written in clear — is a miss (counted as an error, see stats().lastError),
+  // never returned. Null: values are stored as given.
+  std::shared_ptr<const security::Sealer> sealer;
 };
 
 }  // namespace ballast::cache

@@ -80,6 +80,23 @@ core::Result<T> RedisTier::checked(core::Result<T> result) {
   return result;
 }
 
+std::string_view RedisTier::sealed(std::string_view redisKey, std::string_view value, std::string& storage) const {
+  if (!options_.sealer) return value;
+  storage = options_.sealer->seal(value, redisKey);
+  return storage;
+}
+
+std::optional<StoredValue> RedisTier::opened(std::string_view redisKey, std::optional<StoredValue> stored) {
+  if (!options_.sealer || !stored) return stored;
+  auto plain = options_.sealer->open(stored->value, redisKey);
+  if (!plain) {
+    noteError(fmt::format("cache value {} not used (cache.redis.encryptValues): {}", redisKey, plain.error().message));
+    return std::nullopt;
+  }
+  stored->value = std::move(*plain);
+  return stored;
+}
+
 std::string RedisTier::invalidation(std::vector<std::string> keys) const {
   return encodeInvalidation({nodeId_, keys.empty() ? Invalidation::Kind::kClear : Invalidation::Kind::kKeys,
                              std::move(keys)});
@@ -90,7 +107,9 @@ core::Result<std::optional<StoredValue>> RedisTier::get(std::string_view key) {
   const RedisArgs commands[] = {{"GET", redisKey}, {"PTTL", redisKey}};
   auto replies = run(commands);
   if (!replies) return std::unexpected(replies.error());
-  return checked(storedValueOf((*replies)[0], (*replies)[1]));
+  auto stored = checked(storedValueOf((*replies)[0], (*replies)[1]));
+  if (!stored) return std::unexpected(stored.error());
+  return opened(redisKey, std::move(*stored));
 }
 
 core::Result<std::vector<std::optional<StoredValue>>> RedisTier::mget(std::span<const std::string> keys) {
@@ -110,7 +129,7 @@ core::Result<std::vector<std::optional<StoredValue>>> RedisTier::mget(std::span<
   for (size_t i = 0; i < keys.size(); ++i) {
     auto stored = checked(storedValueOf((*replies)[2 * i], (*replies)[2 * i + 1]));
     if (!stored) return std::unexpected(stored.error());
-    out.push_back(std::move(*stored));
+    out.push_back(opened(redisKeys[i], std::move(*stored)));
   }
   return out;
 }
@@ -119,8 +138,9 @@ core::Result<bool> RedisTier::set(std::string_view key, std::string_view value, 
   const std::string redisKey = keys_.redisKey(key);
   const std::string px = std::to_string(ttl.count());
   const std::string message = invalidation({std::string(key)});
+  std::string sealedStorage;
   const RedisArgs commands[] = {{"EXISTS", redisKey},
-                                {"SET", redisKey, value, "PX", px},
+                                {"SET", redisKey, sealed(redisKey, value, sealedStorage), "PX", px},
                                 {"PUBLISH", channel_, message}};
   auto replies = run(commands);
   if (!replies) return std::unexpected(replies.error());
@@ -139,10 +159,12 @@ core::Status RedisTier::mset(std::span<const std::pair<std::string, std::string>
   plainKeys.reserve(entries.size());
   std::vector<RedisArgs> commands;
   commands.reserve(entries.size() + 1);
-  for (const auto& [key, value] : entries) {
+  std::vector<std::string> sealedStorage(entries.size());  // sized once: views into it stay valid
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const auto& [key, value] = entries[i];
     const std::string& redisKey = redisKeys.emplace_back(keys_.redisKey(key));
     plainKeys.push_back(key);
-    commands.push_back({"SET", redisKey, value, "PX", px});
+    commands.push_back({"SET", redisKey, sealed(redisKey, value, sealedStorage[i]), "PX", px});
   }
   const std::string message = invalidation(std::move(plainKeys));
   commands.push_back({"PUBLISH", channel_, message});

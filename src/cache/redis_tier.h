@@ -93,6 +93,10 @@ class RedisTier {
   void markUp();
   bool connect();
   void monitor();
+  // With a sealer: `value` sealed for `redisKey` (else `value` itself).
+  std::string_view sealed(std::string_view redisKey, std::string_view value, std::string& storage) const;
+  // With a sealer: the opened value, or nullopt (a miss) when it does not open.
+  std::optional<StoredValue> opened(std::string_view redisKey, std::optional<StoredValue> stored);
   // The invalidation message for `keys`, from this node; no keys: a clear.
   std::string invalidation(std::vector<std::string> keys) const;
 

@@ -35,7 +35,13 @@ constexpr EnvBinding kEnvBindings[] = {
     {"REDIS_HOST", "cache.redis.host"},
     {"REDIS_PORT", "cache.redis.port"},
     {"AUTH_ENABLED", "security.auth.enabled"},
-    {"CORS_ORIGIN", "security.corsOrigin"},
+    {"JWT_PUBLIC_KEY_FILE", "security.auth.jwt.publicKeyFile"},
+    {"JWT_JWKS_FILE", "security.auth.jwt.jwksFile"},
+    {"JWT_ISSUER", "security.auth.jwt.issuer"},
+    {"JWT_AUDIENCE", "security.auth.jwt.audience"},
+    {"CORS_ORIGIN", "security.cors.origin"},
+    {"RATE_LIMIT_WINDOW_MS", "security.rateLimit.windowMs"},
+    {"RATE_LIMIT_MAX_REQUESTS", "security.rateLimit.max"},
     {"PROMETHEUS_ENABLED", "monitoring.prometheusEnabled"},
     {"PROMETHEUS_PORT", "monitoring.prometheusPort"},
 };
@@ -219,6 +225,11 @@ void bindLoadBalancer(Binder b, LoadBalancerConfig& c) {
   ssl.field("certFile", c.ssl.certFile);
   ssl.field("keyFile", c.ssl.keyFile);
   ssl.field("port", c.ssl.port, 1, kMaxPort);
+  ssl.field("redirectHttp", c.ssl.redirectHttp);
+  Binder hsts = ssl.section("hsts");
+  hsts.field("maxAge", c.ssl.hsts.maxAge, 0, 2 * 365 * 24 * 3600);
+  hsts.field("includeSubDomains", c.ssl.hsts.includeSubDomains);
+  hsts.finish();
   ssl.finish();
   b.finish();
 }
@@ -229,6 +240,7 @@ void bindCache(Binder b, CacheConfig& c) {
   redis.field("host", c.redis.host, {}, false);
   redis.field("port", c.redis.port, 1, kMaxPort);
   redis.field("ttl", c.redis.ttl, 1, 30 * 24 * 3600);
+  redis.field("encryptValues", c.redis.encryptValues);
   redis.finish();
   Binder memory = b.section("memory");
   memory.field("enabled", c.memory.enabled);
@@ -264,6 +276,11 @@ void bindServer(Binder b, ServerConfig& c) {
   limits.field("headerTimeout", c.limits.headerTimeout, 100, kMaxMillis);
   limits.field("idleTimeout", c.limits.idleTimeout, 100, kMaxMillis);
   limits.finish();
+  Binder ssl = b.section("ssl");
+  ssl.field("enabled", c.ssl.enabled);
+  ssl.field("certFile", c.ssl.certFile);
+  ssl.field("keyFile", c.ssl.keyFile);
+  ssl.finish();
   b.finish();
 }
 
@@ -275,11 +292,31 @@ void bindLogging(Binder b, LoggingConfig& c) {
 }
 
 void bindSecurity(Binder b, SecurityConfig& c) {
+  Binder encryption = b.section("encryption");
+  encryption.field("keyFile", c.encryption.keyFile);
+  encryption.finish();
   Binder auth = b.section("auth");
   auth.field("enabled", c.auth.enabled);
   auth.field("tokenTtl", c.auth.tokenTtl, 1, 365 * 24 * 3600);
+  Binder jwt = auth.section("jwt");
+  jwt.field("algorithms", c.auth.jwt.algorithms, {"HS256", "RS256", "ES256"});
+  jwt.field("publicKeyFile", c.auth.jwt.publicKeyFile);
+  jwt.field("jwksFile", c.auth.jwt.jwksFile);
+  jwt.field("issuer", c.auth.jwt.issuer);
+  jwt.field("audience", c.auth.jwt.audience);
+  jwt.field("leewaySeconds", c.auth.jwt.leewaySeconds, 0, 600);
+  jwt.finish();
   auth.finish();
-  b.field("corsOrigin", c.corsOrigin);
+  Binder audit = b.section("audit");
+  audit.field("enabled", c.audit.enabled);
+  audit.field("maxRecords", c.audit.maxRecords, 100, 100'000'000);
+  audit.finish();
+  Binder cors = b.section("cors");
+  cors.field("origin", c.cors.origin);
+  cors.field("credentials", c.cors.credentials);
+  cors.field("maxAge", c.cors.maxAge, 0, 86400);
+  cors.finish();
+  b.markKnown("rateLimit");  // read with the JSON reader in bindDocument
   b.finish();
 }
 
@@ -370,6 +407,27 @@ void bindAlerts(const YAML::Node& node, AlertsConfig& alerts, std::vector<FieldE
   if (auto url = manager.string("url", {.minLength = 8, .maxLength = 2048})) alerts.alertmanagerUrl = *url;
   manager.rejectUnknown();
   if (auto v = r.integer("cacheHitRateBelow", {.min = 0, .max = 100})) alerts.cacheHitRateBelow = static_cast<int>(*v);
+  if (const Json* given = r.any("grouping", false); given != nullptr && !given->is_null()) {
+    JsonReader g = r.object("grouping");
+    AlertsConfig::Grouping grouping;
+    if (const Json* by = g.array("groupBy", false)) {
+      grouping.groupBy.clear();
+      for (size_t i = 0; i < by->size(); ++i) {
+        const Json& label = (*by)[i];
+        if (!label.is_string() || label.get<std::string>().empty() || label.get<std::string>().size() > 128) {
+          g.addErrorAt(g.elementPathOf("groupBy", i), "must be a label name of 1-128 characters");
+        } else {
+          grouping.groupBy.push_back(label.get<std::string>());
+        }
+      }
+    }
+    constexpr int64_t kDay = 86400000;
+    if (auto v = g.integer("groupWait", {.min = 0, .max = kDay})) grouping.groupWait = static_cast<int>(*v);
+    if (auto v = g.integer("groupInterval", {.min = 0, .max = kDay})) grouping.groupInterval = static_cast<int>(*v);
+    if (auto v = g.integer("repeatInterval", {.min = 0, .max = 7 * kDay})) grouping.repeatInterval = static_cast<int>(*v);
+    g.rejectUnknown();
+    alerts.grouping = std::move(grouping);
+  }
   // Rules are checked field by field where the alerts module reads them
   // (app/alert_rules.cpp): here only their shape.
   if (const Json* rules = r.array("rules", false)) {
@@ -410,6 +468,17 @@ void crossCheck(const Config& c, std::vector<FieldError>& errors) {
   if (ssl.enabled && ssl.protocols.empty()) {
     errors.push_back({"loadBalancer.ssl.protocols", "must list at least one protocol"});
   }
+  if (ssl.enabled && (ssl.port == c.server.proxyPort || ssl.port == c.server.port)) {
+    errors.push_back({"loadBalancer.ssl.port", "must differ from server.port and server.proxyPort"});
+  }
+  if (ssl.redirectHttp && !ssl.enabled) {
+    errors.push_back({"loadBalancer.ssl.redirectHttp", "needs loadBalancer.ssl.enabled (nothing to redirect to)"});
+  }
+  const auto& adminSsl = c.server.ssl;
+  if (adminSsl.enabled && (adminSsl.certFile.empty() || adminSsl.keyFile.empty())) {
+    errors.push_back({adminSsl.certFile.empty() ? "server.ssl.certFile" : "server.ssl.keyFile",
+                      "is required when server.ssl.enabled is true"});
+  }
   if (c.server.port == c.server.proxyPort) {
     errors.push_back({"server.proxyPort", fmt::format("must differ from server.port ({})",
                                                       c.server.port)});
@@ -417,6 +486,23 @@ void crossCheck(const Config& c, std::vector<FieldError>& errors) {
   if (c.monitoring.prometheusEnabled && (c.monitoring.prometheusPort == c.server.port ||
                                          c.monitoring.prometheusPort == c.server.proxyPort)) {
     errors.push_back({"monitoring.prometheusPort", "must differ from server.port and proxyPort"});
+  }
+  const auto& jwt = c.security.auth.jwt;
+  if (jwt.algorithms.empty()) {
+    errors.push_back({"security.auth.jwt.algorithms", "must list at least one of HS256, RS256, ES256"});
+  }
+  const bool asymmetric = std::any_of(jwt.algorithms.begin(), jwt.algorithms.end(),
+                                      [](const std::string& a) { return a != "HS256"; });
+  if (asymmetric && jwt.publicKeyFile.empty() && jwt.jwksFile.empty()) {
+    errors.push_back({"security.auth.jwt.publicKeyFile",
+                      "RS256/ES256 need a public key: set publicKeyFile or jwksFile"});
+  }
+  if (!asymmetric && (!jwt.publicKeyFile.empty() || !jwt.jwksFile.empty())) {
+    errors.push_back({"security.auth.jwt.algorithms",
+                      "a public key file is set but algorithms lists neither RS256 nor ES256"});
+  }
+  if (c.security.cors.credentials && c.security.cors.origin.find('*') != std::string::npos) {
+    errors.push_back({"security.cors.credentials", "cannot be true when security.cors.origin allows \"*\""});
   }
   constexpr size_t kMinSecretBytes = 32;
   if (!c.secrets.jwtSecret.empty() && c.secrets.jwtSecret.size() < kMinSecretBytes) {
@@ -459,6 +545,11 @@ Result<Config> bindDocument(YAML::Node root, const EnvLookup& env) {
   top.finish();
   if (errors.empty()) bindServices(root["services"], config, errors);
   bindAlerts(root["alerts"], config.alerts, errors);
+  if (const YAML::Node& security = root["security"]; security.IsMap() && security["rateLimit"].IsDefined()) {
+    if (auto s = readRateLimitConfig(yamlToJson(security["rateLimit"]), config.security.rateLimit); !s) {
+      for (auto& d : s.error().details) errors.push_back(d);
+    }
+  }
   if (errors.empty()) crossCheck(config, errors);
   if (!errors.empty()) {
     return std::unexpected(Error{ErrorCode::kValidation, "Invalid configuration", std::move(errors)});

@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/health_check_config.h"
 #include "core/json.h"
+#include "core/rate_limit_config.h"
 #include "core/service_spec.h"
 
 namespace ballast::core {
@@ -28,12 +29,26 @@ struct ClusterConfig {
   bool autoRestart = true;           // restart a crashed worker
 };
 
+struct HstsConfig {
+  int maxAge = 0;                    // seconds; 0 = no Strict-Transport-Security header
+  bool includeSubDomains = false;
+};
+
 struct SslConfig {
   bool enabled = false;
   std::vector<std::string> protocols{"TLSv1.2", "TLSv1.3"};  // only these two are allowed
   std::string certFile;              // PEM certificate chain; required when enabled
   std::string keyFile;               // PEM private key; required when enabled
-  int port = 8443;                   // TLS listener port
+  int port = 8443;                   // TLS listener port (besides the plain proxyPort)
+  bool redirectHttp = false;         // the plain proxy port answers 308 to https
+  HstsConfig hsts;                   // proxy responses over TLS; off by default (left to the app)
+};
+
+// The admin API over TLS (its listener speaks TLS only when enabled).
+struct ServerSslConfig {
+  bool enabled = false;
+  std::string certFile;              // PEM certificate chain; required when enabled
+  std::string keyFile;               // PEM private key; required when enabled
 };
 
 struct LoadBalancerConfig {
@@ -47,6 +62,7 @@ struct RedisCacheConfig {
   std::string host = "localhost";
   int port = 6379;
   int ttl = 3600;                    // default entry TTL, seconds
+  bool encryptValues = false;        // seal values with AES-256-GCM (needs an encryption key)
 };
 
 struct MemoryCacheConfig {
@@ -89,6 +105,7 @@ struct ServerConfig {
   std::string dataDir = "./data";    // store and generated secrets (DATA_DIR)
   std::string environment = "development";  // NODE_ENV
   LimitsConfig limits;
+  ServerSslConfig ssl;
 };
 
 struct LoggingConfig {
@@ -97,14 +114,49 @@ struct LoggingConfig {
   std::string dir = "./logs";        // daily files combined-/error-YYYY-MM-DD.log (LOG_DIR)
 };
 
+// Bearer tokens the admin API accepts. HS256 uses JWT_SECRET (or the secret
+// generated in the data directory); RS256 and ES256 need public keys from a
+// PEM file and/or a JWKS file. Each key is pinned to its algorithm.
+struct JwtConfig {
+  std::vector<std::string> algorithms{"HS256"};  // any of HS256, RS256, ES256
+  std::string publicKeyFile;         // PEM public key, RSA (RS256) or EC P-256 (ES256) (JWT_PUBLIC_KEY_FILE)
+  std::string jwksFile;              // JWKS document; keys chosen by `kid` (JWT_JWKS_FILE)
+  std::string issuer;                // non-empty: RS256/ES256 tokens' `iss` must equal it (JWT_ISSUER)
+  std::string audience;              // non-empty: RS256/ES256 tokens' `aud` must contain it (JWT_AUDIENCE)
+  int leewaySeconds = 30;            // clock skew tolerated on exp/nbf
+};
+
 struct AuthConfig {
   bool enabled = true;               // AUTH_ENABLED=false turns it off, with a warning
   int tokenTtl = 3600;               // default lifetime of `ballast token`, seconds
+  JwtConfig jwt;
+};
+
+// The audit trail of mutating admin calls (security/audit_trail.h).
+struct AuditConfig {
+  bool enabled = true;
+  int maxRecords = 100000;           // newest kept; older ones pruned, the chain stays verifiable
+};
+
+// Cross-origin access to the admin API (security/cors.h).
+struct CorsConfig {
+  std::string origin;                // CORS_ORIGIN: comma-separated exact origins; empty = none
+  bool credentials = false;          // send Access-Control-Allow-Credentials: true (never with "*")
+  int maxAge = 600;                  // seconds a browser may cache a preflight answer
+};
+
+// Encryption at rest (security/sealer.h): the key comes from
+// BALLAST_ENCRYPTION_KEY (base64 or hex of 32 bytes) or from this file.
+struct EncryptionConfig {
+  std::string keyFile;
 };
 
 struct SecurityConfig {
   AuthConfig auth;
-  std::string corsOrigin;            // CORS_ORIGIN; empty = no cross-origin access
+  EncryptionConfig encryption;
+  AuditConfig audit;
+  CorsConfig cors;
+  RateLimitConfig rateLimit;         // admin API (core/rate_limit_config.h)
 };
 
 struct MonitoringConfig {
@@ -122,6 +174,14 @@ struct AlertsConfig {
   std::string alertmanagerUrl;            // base URL of an Alertmanager (v2 API); empty = none
   int cacheHitRateBelow = 50;             // built-in low-hit-rate rule threshold, percent
   std::vector<Json> rules;                // user rules, as the API's POST .../alerts/rules body
+  // alerts.grouping: Alertmanager's grouping of notifications (alerts/grouping.h).
+  struct Grouping {
+    std::vector<std::string> groupBy{"alertname"};  // label names; ["..."] = every label
+    int groupWait = 30000;        // ms before a new group's first notification
+    int groupInterval = 300000;   // ms between notifications of a group's changes
+    int repeatInterval = 14400000;  // ms between repeats of a firing group; 0 = never
+  };
+  std::optional<Grouping> grouping;  // absent: each alert is notified alone, at once
 };
 
 // Secrets come from the environment only, never from the file, and are never logged.

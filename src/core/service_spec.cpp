@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 
 namespace ballast::core {
 
@@ -12,6 +13,21 @@ const std::vector<std::string> kAlgorithms = {"round-robin",  "weighted", "weigh
                                               "least-connections", "ip-hash", "random",
                                               "least-response-time"};
 constexpr int64_t kMaxMillis = 24LL * 3600 * 1000;
+
+std::atomic<ServiceExtensionCheck> extensionCheck{nullptr};
+
+void readExtensions(JsonReader& r, ServiceSpec& spec, PathStyle style) {
+  const Json* provider = r.rawObject("provider", false);
+  const Json* scaling = r.rawObject("scaling", false);
+  if (provider) spec.provider = *provider;
+  if (scaling) spec.scaling = *scaling;
+  const ServiceExtensionCheck check = extensionCheck.load();
+  if (check == nullptr || (provider == nullptr && scaling == nullptr)) return;
+  if (auto s = check(provider, scaling, style, r.pathOf("provider"), r.pathOf("scaling")); !s) {
+    for (auto& d : s.error().details) r.addErrorAt(std::move(d.path), std::move(d.message));
+    if (s.error().details.empty()) r.addError(provider ? "provider" : "scaling", s.error().message);
+  }
+}
 
 void readHealthCheck(JsonReader r, HealthCheckConfig& hc, ServiceSpec& spec) {
   if (auto v = r.boolean("enabled", false)) hc.enabled = *v;
@@ -81,6 +97,8 @@ void readServers(JsonReader& r, const Json* servers, std::vector<ServerSpec>& ou
 
 }  // namespace
 
+void setServiceExtensionCheck(ServiceExtensionCheck check) { extensionCheck.store(check); }
+
 bool isValidServiceName(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
@@ -149,6 +167,8 @@ Result<ServiceSpec> parseServiceSpec(const Json& json, const ServiceDefaults& de
   if (allowServers) {
     readServers(r, r.array("servers", false), spec.servers);
   }
+  spec.rateLimit = readServiceRateLimit(r);
+  readExtensions(r, spec, style);
   r.rejectUnknown();
   if (auto ok = r.result(); !ok) return std::unexpected(ok.error());
   return spec;
@@ -158,7 +178,7 @@ Json toJson(const ServiceSpec& spec) {
   Json routes = Json::array();
   for (const auto& r : spec.routes) routes.push_back({{"host", r.host}, {"pathPrefix", r.pathPrefix}});
   const auto& hc = spec.healthCheck;
-  return {{"name", spec.name},
+  Json out = {{"name", spec.name},
           {"algorithm", spec.algorithm},
           {"routes", routes},
           {"healthCheck", {{"enabled", hc.enabled}, {"interval", hc.interval}, {"timeout", hc.timeout},
@@ -175,6 +195,14 @@ Json toJson(const ServiceSpec& spec) {
           {"slowStart", spec.slowStart},
           {"timeouts", {{"connect", spec.timeouts.connect}, {"response", spec.timeouts.response},
                         {"idle", spec.timeouts.idle}}}};
+  if (!spec.provider.is_null()) out["provider"] = spec.provider;
+  if (!spec.scaling.is_null()) out["scaling"] = spec.scaling;
+  if (spec.rateLimit) {
+    out["rateLimit"] = {{"windowMs", spec.rateLimit->window.windowMs},
+                        {"max", spec.rateLimit->window.max},
+                        {"by", spec.rateLimit->header.empty() ? "ip" : "header:" + spec.rateLimit->header}};
+  }
+  return out;
 }
 
 }  // namespace ballast::core

@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "core/json_reader.h"
+#include "core/rate_limit_config.h"
 
 namespace ballast::core {
 
@@ -62,7 +63,23 @@ struct ServiceSpec {
   int slowStart = 0;                  // ms over which a newly healthy server ramps up; 0 = off
   TimeoutsSpec timeouts;
   std::vector<ServerSpec> servers;    // initial servers (file only; the API adds them one by one)
+  // Where instances come from and how many (the scaling component reads them;
+  // core cannot depend on it, so they stay JSON here). Null = none: servers
+  // are added by hand (the "static" provider) and nothing scales.
+  Json provider;  // {type: process|exec|kubernetes|static, ...}
+  Json scaling;   // {enabled, minInstances, maxInstances, targets...}
+  // Requests per window per client address (or header value) on this service's
+  // proxy route; nullopt: unlimited. Key `rateLimit` (core/rate_limit_config.h).
+  std::optional<ServiceRateLimit> rateLimit;
 };
+
+// Checks a service's `provider` and `scaling` objects (either may be null),
+// naming each problem by its path under `providerPath` / `scalingPath`. The
+// scaling component provides it; the program installs it once at start,
+// before any spec is parsed. Without one, both are only checked to be objects.
+using ServiceExtensionCheck = Status (*)(const Json* provider, const Json* scaling, PathStyle style,
+                                         const std::string& providerPath, const std::string& scalingPath);
+void setServiceExtensionCheck(ServiceExtensionCheck check);
 
 // The loadBalancer-level defaults a service starts from.
 struct ServiceDefaults {

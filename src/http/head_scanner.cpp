@@ -54,6 +54,11 @@ std::optional<core::Error> HeadScanner::checkLine(std::string_view line) {
     if ((c < 0x20 && c != '\t') || c == 0x7f) return badRequest("Invalid character in header field value");
   }
   if (equalsIgnoreCase(name, "transfer-encoding")) {
+    // Only a single "chunked": any other coding ("xchunked", "gzip, chunked",
+    // "chunked, identity") or a repeated field would leave the body's length to
+    // interpretation — the stuff of request smuggling.
+    if (sawTransferEncoding_) return badRequest("Repeated Transfer-Encoding is not accepted");
+    if (!equalsIgnoreCase(value, "chunked")) return badRequest("Transfer-Encoding other than chunked is not accepted");
     sawTransferEncoding_ = true;
   } else if (equalsIgnoreCase(name, "content-length")) {
     if (value.empty() || value.size() > 18) return badRequest("Invalid Content-Length");

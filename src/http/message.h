@@ -25,6 +25,7 @@ struct Request {
   HeaderList headers;
   std::string body;
   std::string remoteAddress;  // peer IP
+  bool secure = false;        // arrived over TLS (Strict-Transport-Security applies)
 
   // The first value of header `name`, or empty.
   std::string_view header(std::string_view name) const;

@@ -5,6 +5,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -17,6 +18,7 @@
 
 #include "http/body_stream.h"
 #include "http/head_scanner.h"
+#include "http/tls_context.h"
 
 namespace ballast::http {
 
@@ -29,11 +31,19 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 struct HttpServer::Acceptors {
   std::vector<std::unique_ptr<tcp::acceptor>> list;
+  std::vector<std::shared_ptr<TlsContextHolder>> tls;  // per acceptor; null = plain HTTP
 };
+
+using TlsStream = asio::ssl::stream<beast::tcp_stream&>;
 
 struct HttpServer::Connection {
   explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
+  // TLS connections: the context they were accepted with (a certificate reload
+  // swaps the holder's, not this one) and the TLS layer over `stream`, whose
+  // timeouts (expires_after) still apply underneath.
+  std::shared_ptr<TlsContext> tlsContext;
+  std::unique_ptr<TlsStream> tls;
   // Touched only on the stream's executor:
   bool idle = true;        // waiting for the first byte of a request
   bool streaming = false;  // writing a BodyStream; drain ends it
@@ -55,7 +65,7 @@ struct SessionRunner {
   explicit SessionRunner(HttpServer& owner) : server(owner) {}
   HttpServer& server;
 
-  asio::awaitable<void> accept(tcp::acceptor& acceptor) {
+  asio::awaitable<void> accept(tcp::acceptor& acceptor, std::shared_ptr<TlsContextHolder> tls) {
     for (;;) {
       auto [ec, socket] = co_await acceptor.async_accept(server.pool_.next(), kTuple);
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
@@ -68,6 +78,10 @@ struct SessionRunner {
       }
       socket.set_option(tcp::no_delay(true), ec);
       auto connection = std::make_shared<HttpServer::Connection>(std::move(socket));
+      if (tls) {
+        connection->tlsContext = tls->current();
+        connection->tls = std::make_unique<TlsStream>(connection->stream, *connection->tlsContext);
+      }
       auto executor = connection->stream.get_executor();
       asio::co_spawn(executor, serve(connection), asio::detached);
     }
@@ -76,7 +90,14 @@ struct SessionRunner {
   asio::awaitable<void> serve(std::shared_ptr<HttpServer::Connection> connection) {
     server.track(connection);
     try {
-      co_await session(*connection);
+      if (!connection->tls) {
+        co_await session(*connection, connection->stream);
+      } else if (co_await handshake(*connection)) {
+        co_await session(*connection, *connection->tls);
+        // Keeps the session resumable: OpenSSL drops sessions of connections
+        // freed without a shutdown (no close_notify is sent).
+        SSL_set_shutdown(connection->tls->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+      }
     } catch (const std::exception& e) {
       spdlog::error("connection failed: {}", e.what());
     }
@@ -86,7 +107,18 @@ struct SessionRunner {
     server.untrack(connection);
   }
 
-  asio::awaitable<void> session(HttpServer::Connection& conn) {
+  // The TLS handshake, bounded by the header timeout (a client that connects
+  // and says nothing is dropped like a slow request head).
+  asio::awaitable<bool> handshake(HttpServer::Connection& conn) {
+    conn.stream.expires_after(server.limits_.headerTimeout);
+    auto [ec] = co_await conn.tls->async_handshake(asio::ssl::stream_base::server, kTuple);
+    if (ec) spdlog::debug("TLS handshake failed: {}", ec.message());
+    co_return !ec;
+  }
+
+  // `io` is conn.stream (plain) or *conn.tls: all reads and writes go through it.
+  template <class Io>
+  asio::awaitable<void> session(HttpServer::Connection& conn, Io& io) {
     const auto& limits = server.limits_;
     beast::flat_buffer buffer;
     std::string peer;
@@ -104,7 +136,7 @@ struct SessionRunner {
         beast::error_code pending;
         if (server.draining() && (conn.stream.socket().available(pending) == 0 || pending)) co_return;
         conn.stream.expires_after(limits.idleTimeout);
-        auto [ec, n] = co_await conn.stream.async_read_some(buffer.prepare(4096), kTuple);
+        auto [ec, n] = co_await io.async_read_some(buffer.prepare(4096), kTuple);
         if (ec) co_return;  // closed, idle timeout, or drained
         buffer.commit(n);
       }
@@ -112,21 +144,22 @@ struct SessionRunner {
 
       Request request;
       request.remoteAddress = peer;
-      auto failure = co_await readRequest(conn, buffer, request);
+      request.secure = conn.tls != nullptr;
+      auto failure = co_await readRequest(conn, io, buffer, request);
       if (failure) {
-        if (co_await respond(conn, server.onError_(*failure, request), false)) {
-          co_await lingeringClose(conn, buffer);
+        if (co_await respond(conn, io, server.onError_(*failure, request), false)) {
+          co_await lingeringClose(conn, io, buffer);
         }
         co_return;
       }
       const bool clientKeepAlive = wantsKeepAlive(request);
       Response response = callHandler(request);
       if (response.stream) {
-        co_await streamResponse(conn, std::move(response), request.method == "HEAD");
+        co_await streamResponse(conn, io, std::move(response), request.method == "HEAD");
         co_return;
       }
       const bool keepAlive = clientKeepAlive && !server.draining();
-      if (!co_await respond(conn, std::move(response), keepAlive, request.method == "HEAD") ||
+      if (!co_await respond(conn, io, std::move(response), keepAlive, request.method == "HEAD") ||
           !keepAlive) {
         co_return;
       }
@@ -136,7 +169,8 @@ struct SessionRunner {
   // After refusing a request, stop sending but keep reading (and discarding)
   // for a while, so a client still uploading gets to read the error instead of
   // a connection reset (nginx's lingering close).
-  asio::awaitable<void> lingeringClose(HttpServer::Connection& conn, beast::flat_buffer& buffer) {
+  template <class Io>
+  asio::awaitable<void> lingeringClose(HttpServer::Connection& conn, Io& io, beast::flat_buffer& buffer) {
     constexpr size_t kMaxDiscard = 8 << 20;
     beast::error_code ec;
     conn.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -145,7 +179,7 @@ struct SessionRunner {
     while (!ec && discarded < kMaxDiscard) {
       buffer.clear();
       size_t n = 0;
-      std::tie(ec, n) = co_await conn.stream.async_read_some(buffer.prepare(65536), kTuple);
+      std::tie(ec, n) = co_await io.async_read_some(buffer.prepare(65536), kTuple);
       discarded += n;
     }
   }
@@ -166,7 +200,8 @@ struct SessionRunner {
   }
 
   // Reads one request into `request`; an error when it must be refused.
-  asio::awaitable<std::optional<core::Error>> readRequest(HttpServer::Connection& conn,
+  template <class Io>
+  asio::awaitable<std::optional<core::Error>> readRequest(HttpServer::Connection& conn, Io& io,
                                                           beast::flat_buffer& buffer,
                                                           Request& request) {
     const auto& limits = server.limits_;
@@ -188,7 +223,7 @@ struct SessionRunner {
       auto result = scanner.scan(std::string_view(data, buffer.size()));
       if (result.error) co_return result.error;
       if (result.complete) break;
-      auto [ec, n] = co_await conn.stream.async_read_some(buffer.prepare(4096), kTuple);
+      auto [ec, n] = co_await io.async_read_some(buffer.prepare(4096), kTuple);
       if (timedOut) {
         co_return core::Error{ErrorCode::kRequestTimeout, "Request header not received in time", {}};
       }
@@ -209,11 +244,11 @@ struct SessionRunner {
     if (!parser.is_done()) {
       if (equalsIgnoreCase(request.header("expect"), "100-continue") && buffer.size() == 0) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        auto [wec, written] = co_await asio::async_write(conn.stream, asio::buffer(kContinue), kTuple);
+        auto [wec, written] = co_await asio::async_write(io, asio::buffer(kContinue), kTuple);
         if (wec) co_return core::Error{ErrorCode::kBadRequest, "Connection closed", {}};
       }
       conn.stream.expires_after(limits.idleTimeout);
-      auto [rec, n] = co_await bhttp::async_read(conn.stream, buffer, parser, kTuple);
+      auto [rec, n] = co_await bhttp::async_read(io, buffer, parser, kTuple);
       if (rec == beast::error::timeout) {
         co_return core::Error{ErrorCode::kRequestTimeout, "Request body not received in time", {}};
       }
@@ -248,7 +283,8 @@ struct SessionRunner {
 
   // Writes the head of a streaming response, then what its BodyStream
   // produces (see http/body_stream.h). The connection closes afterwards.
-  asio::awaitable<void> streamResponse(HttpServer::Connection& conn, Response response, bool headRequest) {
+  template <class Io>
+  asio::awaitable<void> streamResponse(HttpServer::Connection& conn, Io& io, Response response, bool headRequest) {
     std::shared_ptr<BodyStream> source = std::move(response.stream);
     bhttp::response<bhttp::empty_body> head;
     head.result(static_cast<unsigned>(response.status));
@@ -269,7 +305,7 @@ struct SessionRunner {
     conn.streaming = true;
     conn.stream.expires_after(server.limits_.idleTimeout);
     bhttp::response_serializer<bhttp::empty_body> serializer(head);
-    auto [headError, ignored] = co_await bhttp::async_write_header(conn.stream, serializer, kTuple);
+    auto [headError, ignored] = co_await bhttp::async_write_header(io, serializer, kTuple);
     if (!headError && !headRequest) {
       // A streaming client only listens: anything it sends, or its close, ends the stream.
       conn.stream.socket().async_read_some(asio::buffer(wait->discard),
@@ -285,7 +321,7 @@ struct SessionRunner {
         const bool more = pullFrom(*source, out, idle);
         if (!out.empty()) {
           conn.stream.expires_after(server.limits_.idleTimeout);  // a client that stops reading is dropped
-          auto [ec, n] = co_await asio::async_write(conn.stream, asio::buffer(out), kTuple);
+          auto [ec, n] = co_await asio::async_write(io, asio::buffer(out), kTuple);
           if (ec) break;
         }
         if (!more) break;
@@ -310,7 +346,8 @@ struct SessionRunner {
   }
 
   // Writes `response`; false when the connection broke.
-  asio::awaitable<bool> respond(HttpServer::Connection& conn, Response response, bool keepAlive,
+  template <class Io>
+  asio::awaitable<bool> respond(HttpServer::Connection& conn, Io& io, Response response, bool keepAlive,
                                 bool headRequest = false) {
     bhttp::response<bhttp::string_body> message;
     message.result(static_cast<unsigned>(response.status));
@@ -325,9 +362,9 @@ struct SessionRunner {
     if (headRequest) serializer.split(true);
     beast::error_code ec;
     if (headRequest) {
-      std::tie(ec, std::ignore) = co_await bhttp::async_write_header(conn.stream, serializer, kTuple);
+      std::tie(ec, std::ignore) = co_await bhttp::async_write_header(io, serializer, kTuple);
     } else {
-      std::tie(ec, std::ignore) = co_await bhttp::async_write(conn.stream, serializer, kTuple);
+      std::tie(ec, std::ignore) = co_await bhttp::async_write(io, serializer, kTuple);
     }
     co_return !ec;
   }
@@ -343,7 +380,7 @@ HttpServer::HttpServer(IoPool& pool, Handler handler, ErrorResponder onError, Se
 
 HttpServer::~HttpServer() = default;
 
-core::Status HttpServer::addListener(int fd) {
+core::Status HttpServer::addListener(int fd, std::shared_ptr<TlsContextHolder> tls) {
   auto acceptor = std::make_unique<tcp::acceptor>(pool_.at(0));
   beast::error_code ec;
   sockaddr_storage addr{};
@@ -352,12 +389,14 @@ core::Status HttpServer::addListener(int fd) {
   acceptor->assign(addr.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
   if (ec) return core::fail(ErrorCode::kInternal, "cannot adopt listening socket: " + ec.message());
   acceptors_->list.push_back(std::move(acceptor));
+  acceptors_->tls.push_back(std::move(tls));
   return {};
 }
 
 void HttpServer::start() {
-  for (auto& acceptor : acceptors_->list) {
-    asio::co_spawn(acceptor->get_executor(), runner_->accept(*acceptor), asio::detached);
+  for (size_t i = 0; i < acceptors_->list.size(); ++i) {
+    auto& acceptor = *acceptors_->list[i];
+    asio::co_spawn(acceptor.get_executor(), runner_->accept(acceptor, acceptors_->tls[i]), asio::detached);
   }
 }
 

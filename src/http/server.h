@@ -26,6 +26,7 @@
 namespace ballast::http {
 
 struct SessionRunner;
+class TlsContextHolder;  // http/tls_context.h
 
 struct ServerLimits {
   size_t maxHeaderBytes = 16384;  // request line + header fields + final CRLF
@@ -49,8 +50,10 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Serves on a listening socket; takes ownership of `fd`.
-  core::Status addListener(int fd);
+  // Serves on a listening socket; takes ownership of `fd`. With `tls`, every
+  // connection on it starts with a TLS handshake (bounded by headerTimeout)
+  // using the holder's current context.
+  core::Status addListener(int fd, std::shared_ptr<TlsContextHolder> tls = nullptr);
   void start();
   // Stops accepting and closes idle keep-alive connections; a connection busy
   // with a request finishes it (its response says Connection: close) and closes;

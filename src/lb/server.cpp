@@ -74,6 +74,12 @@ std::optional<double> ServerState::ewmaLatencyMicros() const {
   return value;
 }
 
+std::optional<std::chrono::microseconds> ServerState::latencyQuantile(double q, core::MonoTime now) const {
+  const auto micros = responseTimes_.quantileMicros(q, now);
+  if (!micros) return std::nullopt;
+  return std::chrono::microseconds(static_cast<int64_t>(*micros));
+}
+
 ConnectionGuard::ConnectionGuard(ServerState& server) : server_(server.shared_from_this()) {
   server_->connectionStarted();
 }

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "telemetry/latency_window.h"
 
 namespace ballast::lb {
 
@@ -87,6 +88,18 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   // nullopt until the first sample.
   std::optional<double> ewmaLatencyMicros() const;
 
+  // --- Response-time distribution over the last minute (see
+  // telemetry::LatencyWindow): the data plane records every response, lock-
+  // and allocation-free; quantiles are computed when read.
+  void recordResponseTime(std::chrono::microseconds sample, core::MonoTime now) noexcept {
+    responseTimes_.record(sample, now);
+  }
+  // The q-quantile (0.5, 0.95, 0.99...) of the response times recorded in the
+  // last 50-60 s as of `now`, within 6.25%; nullopt without any. What the
+  // autoscaler reads as a server's p95.
+  std::optional<std::chrono::microseconds> latencyQuantile(double q, core::MonoTime now) const;
+  const telemetry::LatencyWindow& responseTimes() const { return responseTimes_; }
+
  private:
   enum Flag : uint32_t { kUnhealthy = 1, kMaintenance = 2, kDraining = 4, kEjected = 8, kCircuitOpen = 16 };
   static constexpr int64_t kNoSlowStart = INT64_MIN;
@@ -104,6 +117,7 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   std::atomic<double> ewmaMicros_{kUnmeasured};
   std::atomic<int64_t> slowStartWindowNanos_{0};
   std::atomic<int64_t> slowStartBeginNanos_{kNoSlowStart};  // MonoTime since epoch
+  telemetry::LatencyWindow responseTimes_;
 };
 
 using ServerPtr = std::shared_ptr<ServerState>;

@@ -265,16 +265,16 @@ core::Result<ServerInfo> Catalog::addServer(const std::string& serviceName, cons
 void Catalog::applyRegistrationLocked(Service& service, const std::string& serverId,
                                       ServerRegistration registration) {
   if (registration.check) {
-    service.setOwnCheck(serverId, true);
-    service.setCheckVerdict(serverId, false);  // critical until its first heartbeat
-    ttlChecks_.track(serverId, *registration.check, registry_.clock().now());
+    service.setOwnCheck(serverId, *registration.check);
+    service.setCheckVerdict(serverId, false);  // critical until its first heartbeat or passing probes
+    checks_.track(serverId, *registration.check, registry_.clock().now());
   }
   registrations_.insert_or_assign(serverId, std::move(registration));
 }
 
 void Catalog::forgetServerLocked(const std::string& serverId) {
   registrations_.erase(serverId);
-  ttlChecks_.untrack(serverId);
+  checks_.untrack(serverId);
 }
 
 core::Result<RemovedServer> Catalog::removeServer(const std::string& serverId,
@@ -320,7 +320,15 @@ void Catalog::endDrainLocked(const std::string& serverId) {
 
 size_t Catalog::sweepChecks() {
   std::lock_guard lock(mu_);
-  const auto sweep = ttlChecks_.sweep(registry_.clock().now());
+  const auto now = registry_.clock().now();
+  // A probed server's health is its check's verdict (the health checker sets it).
+  for (const auto& [id, registration] : registrations_) {
+    if (!registration.check || !registration.check->probed()) continue;
+    auto service = registry_.findServer(id);
+    auto state = service ? service->balancer().state(id) : nullptr;
+    if (state) checks_.observe(id, state->isHealthy(), now);
+  }
+  const auto sweep = checks_.sweep(now);
   for (const auto* ids : {&sweep.nowPassing, &sweep.nowCritical}) {
     for (const auto& id : *ids) {
       if (auto service = registry_.findServer(id)) service->setCheckVerdict(id, ids == &sweep.nowPassing);
@@ -348,7 +356,7 @@ core::Result<ServerInfo> Catalog::heartbeat(const std::string& serviceName, cons
   auto service = registry_.findServer(serverId);
   auto info = service ? service->balancer().server(serverId) : std::nullopt;
   if (!service || service->name() != serviceName || !info || info->draining) return serverNotFound(serverId);
-  if (!ttlChecks_.heartbeat(serverId, registry_.clock().now())) {
+  if (!checks_.heartbeat(serverId, registry_.clock().now())) {
     return core::fail(ErrorCode::kConflict, fmt::format("Server {} has no ttl check", serverId));
   }
   service->setCheckVerdict(serverId, true);

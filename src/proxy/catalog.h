@@ -23,11 +23,13 @@
 // every request no route matches) and cannot be deleted.
 //
 // Service discovery: a server may be added with a ServerRegistration (tags,
-// metadata, a ttl check), stored with it. A ttl-checked server starts
-// unhealthy and is healthy while heartbeat() calls arrive within its ttl;
-// sweepChecks() (run by reapDrained(), so on the control loop) turns expired
-// ones unhealthy and removes, like removeServer(), those critical for longer
-// than their deregisterCriticalAfter, with a "server" event.
+// metadata, a ttl, http or tcp check), stored with it. A checked server starts
+// unhealthy. A ttl-checked one is healthy while heartbeat() calls arrive within
+// its ttl; an http- or tcp-checked one when the ActiveHealthChecker's probes
+// of it pass (with the service's thresholds). sweepChecks() (run by
+// reapDrained(), so on the control loop) turns expired ttl checks unhealthy
+// and removes, like removeServer(), the servers whose check has been critical
+// for longer than their deregisterCriticalAfter, with a "server" event.
 //
 // Reads (listing services, servers, counters) go to registry() directly.
 //
@@ -46,7 +48,7 @@
 #include "core/service_spec.h"
 #include "proxy/registry.h"
 #include "proxy/server_registration.h"
-#include "proxy/ttl_checks.h"
+#include "proxy/server_checks.h"
 #include "store/services_repo.h"
 
 namespace ballast::proxy {
@@ -105,8 +107,9 @@ class Catalog {
   // Removes from the Registry the draining servers with nothing in flight or
   // whose drain timeout passed; returns how many left. Runs sweepChecks() first.
   size_t reapDrained();
-  // Applies expired ttl checks and deregisters servers critical for too long;
-  // returns how many were deregistered.
+  // Applies expired ttl checks, notes the verdicts of probed (http, tcp)
+  // checks and deregisters servers critical for too long; returns how many
+  // were deregistered.
   size_t sweepChecks();
   // A heartbeat for a ttl-checked server of `service`: healthy for its ttl.
   // kNotFound when unknown (or not in `service`); kConflict without a ttl check.
@@ -151,7 +154,7 @@ class Catalog {
   std::map<std::string, std::string> origins_;    // by service; guarded by mu_
   std::vector<Drain> drains_;                     // guarded by mu_
   std::map<std::string, ServerRegistration> registrations_;  // by server id; guarded by mu_
-  TtlChecks ttlChecks_;                           // guarded by mu_
+  ServerChecks checks_;                           // guarded by mu_
 };
 
 }  // namespace ballast::proxy

@@ -17,7 +17,9 @@
 #include "lb/sticky.h"
 #include "proxy/forward_headers.h"
 #include "proxy/http1/field_list.h"
+#include "proxy/https_redirect.h"
 #include "proxy/local_response.h"
+#include "proxy/proxy_rate_limit.h"
 #include "proxy/socket_io.h"
 
 namespace ballast::proxy {
@@ -100,13 +102,13 @@ LoopContext::LoopContext(asio::io_context& loop, Registry& reg, const ProxyOptio
     : io(loop), registry(reg), options(opts), draining(drainFlag), drainPrompt(promptFlag), timeouts(loop),
       upstreams(loop, opts.maxIdlePerServer) {}
 
-ClientSession::ClientSession(LoopContext& loop, tcp::socket socket)
-    : loop_(loop), client_(std::move(socket)), timeout_(loop.timeouts, [this] { onTimeout(); }),
+ClientSession::ClientSession(LoopContext& loop, tcp::socket socket, std::shared_ptr<http::TlsContext> tls)
+    : loop_(loop), client_(std::move(socket), std::move(tls)), timeout_(loop.timeouts, [this] { onTimeout(); }),
       requestParser_(loop.options.headLimits), responseParser_(http1::HeadLimits{64 * 1024, 200}) {
   boost::system::error_code ec;
-  auto endpoint = client_.remote_endpoint(ec);
+  auto endpoint = client_.socket().remote_endpoint(ec);
   if (!ec) clientIp_ = endpoint.address().to_string();
-  client_.non_blocking(true, ec);  // for sendAll()
+  client_.socket().non_blocking(true, ec);  // for sendAll()
   loop_.sessions.insert(this);
 }
 
@@ -115,7 +117,7 @@ ClientSession::~ClientSession() { loop_.sessions.erase(this); }
 void ClientSession::onTimeout() {
   timedOut_ = true;
   boost::system::error_code ignored;
-  client_.cancel(ignored);
+  client_.socket().cancel(ignored);
   if (upstreamSocket_ != nullptr) upstreamSocket_->cancel(ignored);
 }
 
@@ -123,8 +125,8 @@ void ClientSession::closeIfIdle() {
   if (!idle_) return;
   // Bytes already waiting are a request on its way: let it be served.
   boost::system::error_code ec;
-  if (client_.available(ec) > 0 && !ec) return;
-  client_.cancel(ec);
+  if (client_.socket().available(ec) > 0 && !ec) return;
+  client_.socket().cancel(ec);
 }
 
 void ClientSession::closeIfIdleFor(std::chrono::milliseconds grace) {
@@ -133,14 +135,15 @@ void ClientSession::closeIfIdleFor(std::chrono::milliseconds grace) {
 
 asio::awaitable<void> ClientSession::run() {
   auto self = shared_from_this();
-  for (;;) {
+  const bool ready = !client_.secure() || co_await handshake();
+  while (ready) {
     if (clientBuffer_.empty()) {
       // Draining gently, a client that got a keep-alive response may already
       // be sending its next request: wait a short grace period for it (and
       // answer it with Connection: close) rather than closing under it.
       const bool draining = loop_.draining.load(std::memory_order_relaxed);
       boost::system::error_code pending;
-      const bool requestWaiting = client_.available(pending) > 0 && !pending;
+      const bool requestWaiting = client_.socket().available(pending) > 0 && !pending;
       if (draining && loop_.drainPrompt.load(std::memory_order_relaxed) && !requestWaiting) break;
       // Wait for the next request holding only a small inline buffer, so
       // idle connections cost little memory. (A read, not async_wait: Asio
@@ -149,7 +152,7 @@ asio::awaitable<void> ClientSession::run() {
       upstreamBuffer_.releaseIfEmpty();
       idle_ = true;
       timeout_.arm(draining ? std::min(kDrainGrace, loop_.options.idleTimeout) : loop_.options.idleTimeout);
-      auto [ec, n] = co_await client_.async_read_some(asio::buffer(firstBytes_), kTuple);
+      auto [ec, n] = co_await readSome(client_, asio::buffer(firstBytes_));
       idle_ = false;
       if (ec || n == 0 || timedOut_) break;
       size_t available = 0;
@@ -159,13 +162,38 @@ asio::awaitable<void> ClientSession::run() {
     }
     size_t headLength = 0;
     if (!co_await readRequestHead(headLength)) break;
+    if (loop_.options.httpsRedirectPort != 0 && !client_.secure()) {
+      co_await redirectToHttps();
+      break;
+    }
     const Outcome outcome = co_await handleRequest(headLength);
     if (outcome == Outcome::kCloseClient) break;
   }
   timeout_.disarm();
+  if (ready) client_.endTls();
   boost::system::error_code ignored;
-  client_.shutdown(tcp::socket::shutdown_both, ignored);
-  client_.close(ignored);
+  client_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  client_.socket().close(ignored);
+}
+
+asio::awaitable<bool> ClientSession::handshake() {
+  timeout_.arm(loop_.options.headerTimeout);
+  auto [ec] = co_await client_.tls()->async_handshake(asio::ssl::stream_base::server, kTuple);
+  if (ec) spdlog::debug("proxy: TLS handshake with {} failed: {}", clientIp_, timedOut_ ? "timed out" : ec.message());
+  co_return !ec && !timedOut_;
+}
+
+asio::awaitable<void> ClientSession::redirectToHttps() {
+  const http1::RequestHead& head = requestParser_.head();
+  const auto location = httpsLocation(head.host, head.target, loop_.options.httpsRedirectPort);
+  if (!location) {
+    co_await sendLocal(ErrorCode::kBadRequest, "a Host header is required (this port redirects to https)", true);
+    co_return;
+  }
+  std::array<char, 32> id;
+  const std::string response = httpsRedirectResponse(*location, newRequestId(id));
+  timeout_.arm(loop_.options.idleTimeout);
+  co_await sendAll(client_, asio::buffer(response));
 }
 
 asio::awaitable<bool> ClientSession::readRequestHead(size_t& headLength) {
@@ -183,7 +211,7 @@ asio::awaitable<bool> ClientSession::readRequestHead(size_t& headLength) {
     }
     size_t available = 0;
     char* space = clientBuffer_.prepare(1024, available, loop_.options.headLimits.maxHeadBytes + kReadChunk);
-    auto [ec, n] = co_await client_.async_read_some(asio::buffer(space, available), kTuple);
+    auto [ec, n] = co_await readSome(client_, asio::buffer(space, available));
     if (ec || n == 0) {
       if (timedOut_ && !clientBuffer_.empty()) {
         timedOut_ = false;
@@ -195,9 +223,10 @@ asio::awaitable<bool> ClientSession::readRequestHead(size_t& headLength) {
   }
 }
 
-asio::awaitable<bool> ClientSession::sendLocal(ErrorCode code, std::string_view message, bool close) {
+asio::awaitable<bool> ClientSession::sendLocal(ErrorCode code, std::string_view message, bool close,
+                                               std::string_view extraHeaders) {
   std::array<char, 32> id;
-  const std::string response = localResponse(code, message, newRequestId(id), close);
+  const std::string response = localResponse(code, message, newRequestId(id), close, extraHeaders);
   timeout_.arm(loop_.options.idleTimeout);
   co_return !co_await sendAll(client_, asio::buffer(response));
 }
@@ -259,9 +288,10 @@ asio::awaitable<std::shared_ptr<UpstreamConnection>> ClientSession::connect(
   co_return connection;
 }
 
-asio::awaitable<bool> ClientSession::pumpBody(tcp::socket& from, IoBuffer& buffer, tcp::socket& to,
-                                              const http1::BodyFraming& framing, uint64_t alreadySent,
-                                              http1::ChunkedDecoder* decoder, bool& sourceFailed) {
+template <class From, class To>
+asio::awaitable<bool> ClientSession::pumpBody(From& from, IoBuffer& buffer, To& to, const http1::BodyFraming& framing,
+                                              uint64_t alreadySent, http1::ChunkedDecoder* decoder,
+                                              bool& sourceFailed) {
   // `buffer` holds bytes from `from` not yet forwarded; the caller already
   // sent `alreadySent` body bytes (Content-Length bodies).
   const auto idle = loop_.options.idleTimeout;
@@ -293,7 +323,7 @@ asio::awaitable<bool> ClientSession::pumpBody(tcp::socket& from, IoBuffer& buffe
     size_t available = 0;
     char* space = buffer.prepare(kReadChunk, available, kStreamBufferBytes);
     timeout_.arm(idle);
-    auto [ec, n] = co_await from.async_read_some(asio::buffer(space, available), kTuple);
+    auto [ec, n] = co_await readSome(from, asio::buffer(space, available));
     if (ec || n == 0) {
       if (framing.kind == http1::BodyKind::kUntilClose && ec == asio::error::eof) co_return true;
       sourceFailed = true;
@@ -307,7 +337,7 @@ asio::awaitable<void> ClientSession::tunnel(tcp::socket& upstream) {
   // Bytes already read past the heads go first, then both directions are
   // copied until either side closes. Idle tunnels end after the idle timeout.
   using namespace asio::experimental::awaitable_operators;
-  auto copy = [this](tcp::socket& from, tcp::socket& to, IoBuffer& buffer) -> asio::awaitable<void> {
+  auto copy = [this](auto& from, auto& to, IoBuffer& buffer) -> asio::awaitable<void> {
     for (;;) {
       if (!buffer.empty()) {
         if (co_await sendAll(to, asio::buffer(buffer.data()))) break;
@@ -316,12 +346,11 @@ asio::awaitable<void> ClientSession::tunnel(tcp::socket& upstream) {
       size_t available = 0;
       char* space = buffer.prepare(kReadChunk, available, kStreamBufferBytes);
       timeout_.arm(loop_.options.idleTimeout);
-      auto [ec, n] = co_await from.async_read_some(asio::buffer(space, available), kTuple);
+      auto [ec, n] = co_await readSome(from, asio::buffer(space, available));
       if (ec || n == 0) break;
       buffer.commit(n);
     }
-    boost::system::error_code ignored;
-    to.shutdown(tcp::socket::shutdown_send, ignored);
+    shutdownSend(to);
   };
   upstreamSocket_ = &upstream;
   co_await (copy(client_, upstream, clientBuffer_) && copy(upstream, client_, upstreamBuffer_));
@@ -354,6 +383,18 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
   auto& counters = service->counters();
   counters.requests.fetch_add(1, std::memory_order_relaxed);
   CounterGuard active(counters.activeRequests);
+  if (spec.rateLimit && loop_.options.rateStore != nullptr) {
+    const auto decision = chargeProxyRequest(*loop_.options.rateStore, spec.name, *spec.rateLimit, clientIp_,
+                                             head.headers, ratePolicy_);
+    if (!decision.allowed) {
+      if (loop_.options.rateLimited != nullptr) loop_.options.rateLimited->record(security::RateClass::kProxy);
+      counters.statusClasses.record(429);
+      // The body (if any) was not read: the connection cannot carry another request.
+      co_await sendLocal(ErrorCode::kRateLimited, "rate limit exceeded for this service", true,
+                         rateLimitedHeaderLines(ratePolicy_, decision));
+      co_return Outcome::kCloseClient;
+    }
+  }
 
   // Copies of what is needed after the head's bytes are consumed (members, so
   // their capacity is reused from request to request).
@@ -473,7 +514,8 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
   upstreamHead.clear();
   const std::string hostForHttp10 =
       head.hasHost ? std::string() : fmt::format("{}:{}", server->host(), server->port());
-  buildUpstreamRequest(head, RequestRewrite{clientIp_, loop_.options.proto, requestId, hostForHttp10},
+  const std::string_view proto = client_.secure() ? std::string_view("https") : loop_.options.proto;
+  buildUpstreamRequest(head, RequestRewrite{clientIp_, proto, requestId, hostForHttp10},
                        upstreamHead);
   clientBuffer_.consume(headLength);
 
@@ -605,15 +647,20 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
       spec.sticky.enabled && pinned != server ? stickyCookie(spec.sticky, server->id()) : std::string();
   scratch_.clear();
   buildClientResponse(response,
-                      ResponseRewrite{closeClient && !upgraded, clientHttp10, setCookie, requestId, dechunk},
+                      ResponseRewrite{closeClient && !upgraded, clientHttp10, setCookie, requestId, dechunk,
+                                      client_.secure() ? std::string_view(loop_.options.strictTransportSecurity)
+                                                       : std::string_view()},
                       scratch_);
   const http1::BodyFraming responseFraming = response.body;
   const bool upstreamKeepAlive = response.keepAlive && !upgraded;
   upstreamBuffer_.consume(parsed.consumed);
 
   // Passive health and latency, measured to the response head.
-  const auto elapsed = std::chrono::steady_clock::now() - started;
-  runtime->state->recordLatency(std::chrono::duration_cast<std::chrono::microseconds>(elapsed));
+  const auto answeredAt = std::chrono::steady_clock::now();
+  const auto elapsed = answeredAt - started;
+  const auto elapsedMicros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
+  runtime->state->recordLatency(elapsedMicros);
+  runtime->state->recordResponseTime(elapsedMicros, answeredAt);  // p50/p95/p99 per server
   if (breakerAcquired) {
     if (status >= 500) runtime->breaker->onError(elapsed);
     else runtime->breaker->onSuccess(elapsed);

@@ -21,6 +21,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "proxy/client_stream.h"
 #include "proxy/http1/chunked_decoder.h"
 #include "proxy/http1/request_parser.h"
 #include "proxy/http1/response_parser.h"
@@ -28,6 +29,8 @@
 #include "proxy/registry.h"
 #include "proxy/timeout_set.h"
 #include "proxy/upstream_pool.h"
+#include "security/rate_limit_counters.h"
+#include "security/rate_limiter.h"
 
 namespace ballast::proxy {
 
@@ -36,7 +39,17 @@ struct ProxyOptions {
   std::chrono::milliseconds headerTimeout{10000};   // first byte to end of the request head
   std::chrono::milliseconds idleTimeout{60000};     // idle keep-alive client connection
   size_t maxIdlePerServer = 256;                    // pooled upstream connections per server and loop
-  std::string proto = "http";                       // X-Forwarded-Proto
+  std::string proto = "http";                       // X-Forwarded-Proto of plain connections (TLS: https)
+  // loadBalancer.ssl.redirectHttp: plain requests are answered 308 to https on
+  // this port instead of being proxied; 0 = plain requests are proxied.
+  int httpsRedirectPort = 0;
+  // Strict-Transport-Security added to responses to TLS clients (when the
+  // upstream sent none); empty = left to the application.
+  std::string strictTransportSecurity;
+  // Where services' `rateLimit` is counted (memory or Redis) and refusals are
+  // counted for /metrics; null: services' rate limits are not enforced.
+  security::RateStore* rateStore = nullptr;
+  security::RateLimitCounters* rateLimited = nullptr;
 };
 
 class ClientSession;
@@ -59,7 +72,9 @@ struct LoopContext {
 
 class ClientSession : public std::enable_shared_from_this<ClientSession> {
  public:
-  ClientSession(LoopContext& loop, boost::asio::ip::tcp::socket socket);
+  // `tls` non-null: a connection on the TLS listener, which starts with the
+  // handshake (bounded by the header timeout).
+  ClientSession(LoopContext& loop, boost::asio::ip::tcp::socket socket, std::shared_ptr<http::TlsContext> tls);
   ~ClientSession();
 
   boost::asio::awaitable<void> run();
@@ -75,22 +90,26 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   struct Attempt;
   enum class Outcome { kDone, kCloseClient };
 
+  boost::asio::awaitable<bool> handshake();
   boost::asio::awaitable<bool> readRequestHead(size_t& headLength);
+  boost::asio::awaitable<void> redirectToHttps();
   boost::asio::awaitable<Outcome> handleRequest(size_t headLength);
-  boost::asio::awaitable<bool> sendLocal(core::ErrorCode code, std::string_view message, bool close);
+  boost::asio::awaitable<bool> sendLocal(core::ErrorCode code, std::string_view message, bool close,
+                                         std::string_view extraHeaders = {});
   boost::asio::awaitable<std::shared_ptr<UpstreamConnection>> connect(const std::shared_ptr<Service>& service,
                                                                       const ServerRuntime& server,
                                                                       const core::ServiceSpec& spec,
                                                                       std::string& failure);
-  boost::asio::awaitable<bool> pumpBody(boost::asio::ip::tcp::socket& from, IoBuffer& buffer,
-                                        boost::asio::ip::tcp::socket& to, const http1::BodyFraming& framing,
+  // From and To: the client's ClientStream or an upstream tcp::socket.
+  template <class From, class To>
+  boost::asio::awaitable<bool> pumpBody(From& from, IoBuffer& buffer, To& to, const http1::BodyFraming& framing,
                                         uint64_t alreadySent, http1::ChunkedDecoder* decoder, bool& sourceFailed);
   boost::asio::awaitable<void> tunnel(boost::asio::ip::tcp::socket& upstream);
   const lb::ServerState* stickyServer(const ServiceSnapshot& snapshot, const http1::RequestHead& head) const;
   void onTimeout();
 
   LoopContext& loop_;
-  boost::asio::ip::tcp::socket client_;
+  ClientStream client_;
   std::string clientIp_;
   TimeoutSet::Handle timeout_;
   bool timedOut_ = false;
@@ -106,6 +125,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   std::string method_;        // of the current request, kept past its head's bytes
   std::string path_;
   std::string requestIdCopy_;
+  security::RatePolicy ratePolicy_;  // of the current request's service, when it has a rateLimit
   std::array<char, 32> requestIdBytes_;
 };
 

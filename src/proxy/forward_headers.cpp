@@ -131,6 +131,7 @@ void buildClientResponse(const http1::ResponseHead& head, const ResponseRewrite&
   std::to_chars(status, status + 3, head.status);
   out.append("HTTP/1.1 ").append(status, 3).append(" ").append(head.reason).append("\r\n");
   bool sawRequestId = false;
+  bool sawHsts = false;
   const ConnectionNamed named(head.headers);
   for (const auto& h : head.headers) {
     if (head.switchingProtocols() && (equalsLower(h.name, "upgrade") || equalsLower(h.name, "connection"))) {
@@ -139,10 +140,14 @@ void buildClientResponse(const http1::ResponseHead& head, const ResponseRewrite&
     if (hopByHop(h.name, named)) continue;
     if (rewrite.dropBodyFraming && equalsLower(h.name, "transfer-encoding")) continue;
     if (equalsLower(h.name, "x-request-id")) sawRequestId = true;
+    if (!rewrite.strictTransportSecurity.empty() && equalsLower(h.name, "strict-transport-security")) sawHsts = true;
     appendField(out, h.name, h.value);
   }
   if (!rewrite.setCookie.empty()) appendField(out, "Set-Cookie", rewrite.setCookie);
   if (!sawRequestId && !rewrite.requestId.empty()) appendField(out, "X-Request-Id", rewrite.requestId);
+  if (!sawHsts && !rewrite.strictTransportSecurity.empty()) {
+    appendField(out, "Strict-Transport-Security", rewrite.strictTransportSecurity);
+  }
   if (head.switchingProtocols()) {
     appendField(out, "Connection", "upgrade");
     appendField(out, "Upgrade", head.upgradeProtocol);

@@ -29,6 +29,7 @@ struct ResponseRewrite {
   std::string_view setCookie;     // a Set-Cookie value to add (sticky sessions); empty = none
   std::string_view requestId;     // X-Request-Id to add when the upstream did not
   bool dropBodyFraming = false;   // the body is re-framed (de-chunked for 1.0): drop Transfer-Encoding
+  std::string_view strictTransportSecurity;  // added when not empty and the upstream sent none
 };
 
 // Appends the head to send upstream.

@@ -25,15 +25,38 @@ int64_t jitterMillis(int intervalMs, int jitterPercent) {
   return int64_t{std::max(intervalMs, 0)} * std::max(jitterPercent, 0) / 100;
 }
 
-// The longest a server may wait for its next check under `spec`.
-core::Millis maxCheckDelay(const core::ServiceSpec& spec) {
-  const int interval = std::max(spec.healthCheck.interval, 0);
-  return core::Millis(interval + jitterMillis(interval, spec.healthCheckJitter));
+// How one server is checked: the service's health check, or the server's own
+// http or tcp check (service discovery).
+struct CheckSettings {
+  std::string path;
+  int interval = 0;  // ms
+  int timeout = 0;   // ms
+  int jitterPercent = 0;
+  std::vector<int> expectedStatuses;  // empty: 200-399
+  bool connectOnly = false;
+  bool own = false;
+
+  static CheckSettings ofService(const core::ServiceSpec& spec) {
+    return {spec.healthCheck.path, spec.healthCheck.interval, spec.healthCheck.timeout, spec.healthCheckJitter,
+            spec.expectedStatuses, false, false};
+  }
+  // The service's jitter spreads a server's own checks too.
+  static CheckSettings ofOwn(const ServerCheckSpec& check, const core::ServiceSpec& spec) {
+    return {check.path, check.interval, check.timeout, spec.healthCheckJitter, {}, check.type == "tcp", true};
+  }
+};
+
+// The longest a server may wait for its next check.
+core::Millis maxCheckDelay(const CheckSettings& settings) {
+  const int interval = std::max(settings.interval, 0);
+  return core::Millis(interval + jitterMillis(interval, settings.jitterPercent));
 }
 
-// A new server's first check: somewhere in its first interval.
-core::Millis firstCheckDelay(const core::ServiceSpec& spec, core::Random& random) {
-  const auto interval = static_cast<uint64_t>(std::max(spec.healthCheck.interval, 0));
+// A new server's first check: somewhere in its first interval; at once for a
+// server with its own check, which registered to be checked (as Consul does).
+core::Millis firstCheckDelay(const CheckSettings& settings, core::Random& random) {
+  if (settings.own) return core::Millis(0);
+  const auto interval = static_cast<uint64_t>(std::max(settings.interval, 0));
   return core::Millis(static_cast<int64_t>(random.below(interval + 1)));
 }
 
@@ -88,6 +111,7 @@ class ActiveHealthChecker::Impl : public std::enable_shared_from_this<Impl> {
   struct ServerCheck {
     std::weak_ptr<Service> service;
     std::string target;                // "host:port", for logs
+    CheckSettings settings;            // as of the last tick
     uint64_t generation = 0;           // tells a stale probe's completion from a current one
     uint64_t seenAtTick = 0;
     core::MonoTime nextDue{};
@@ -109,9 +133,15 @@ class ActiveHealthChecker::Impl : public std::enable_shared_from_this<Impl> {
     for (const auto& service : registry_.list()) {
       const auto snapshot = service->snapshot();
       const core::ServiceSpec& spec = *snapshot->spec;
-      if (!spec.healthCheck.enabled) continue;
+      const auto ownChecks = service->ownChecks();
+      if (!spec.healthCheck.enabled && ownChecks.empty()) continue;
       for (const auto& server : snapshot->pool->servers()) {
-        if (!service->hasOwnCheck(server->id())) visit(service, spec, *server, now);
+        auto own = ownChecks.find(server->id());
+        if (own == ownChecks.end()) {
+          if (spec.healthCheck.enabled) visit(service, CheckSettings::ofService(spec), *server, now);
+        } else if (own->second.probed()) {
+          visit(service, CheckSettings::ofOwn(own->second, spec), *server, now);
+        }  // a ttl check waits for heartbeats (Catalog)
       }
     }
     dropUnseen();
@@ -119,7 +149,7 @@ class ActiveHealthChecker::Impl : public std::enable_shared_from_this<Impl> {
     scheduleTick();
   }
 
-  void visit(const std::shared_ptr<Service>& service, const core::ServiceSpec& spec, const lb::ServerState& server,
+  void visit(const std::shared_ptr<Service>& service, CheckSettings settings, const lb::ServerState& server,
              core::MonoTime now) {
     auto [it, added] = servers_.try_emplace(server.id());
     ServerCheck& check = it->second;
@@ -129,20 +159,22 @@ class ActiveHealthChecker::Impl : public std::enable_shared_from_this<Impl> {
         cancelProbe(check);
         eraseResult(server.id());
       }
-      check = ServerCheck{service, fmt::format("{}:{}", server.host(), server.port()), ++generations_, 0,
-                          now + firstCheckDelay(spec, random_), nullptr};
+      check = ServerCheck{service, fmt::format("{}:{}", server.host(), server.port()), {}, ++generations_, 0,
+                          now + firstCheckDelay(settings, random_), nullptr};
     }
+    check.settings = std::move(settings);
     check.seenAtTick = ticks_;
     if (check.probe) return;
     // A shortened interval applies now rather than after the old one.
-    check.nextDue = std::min(check.nextDue, now + maxCheckDelay(spec));
+    check.nextDue = std::min(check.nextDue, now + maxCheckDelay(check.settings));
     if (now < check.nextDue || inFlight_ >= options_.maxInFlight) return;
-    launch(server, check, spec);
+    launch(server, check);
   }
 
-  void launch(const lb::ServerState& server, ServerCheck& check, const core::ServiceSpec& spec) {
-    ProbeRequest request{server.host(), server.port(), spec.healthCheck.path,
-                         core::Millis(spec.healthCheck.timeout), spec.expectedStatuses};
+  void launch(const lb::ServerState& server, ServerCheck& check) {
+    const CheckSettings& settings = check.settings;
+    ProbeRequest request{server.host(), server.port(), settings.path, core::Millis(settings.timeout),
+                         settings.expectedStatuses, settings.connectOnly};
     ++inFlight_;
     launched_.fetch_add(1, std::memory_order_relaxed);
     check.probe = HttpProbe::start(
@@ -159,8 +191,7 @@ class ActiveHealthChecker::Impl : public std::enable_shared_from_this<Impl> {
     releaseProbe(check);
     const auto service = check.service.lock();
     if (!service) return;
-    const auto spec = service->spec();
-    check.nextDue = clock_.now() + nextCheckDelay(spec->healthCheck.interval, spec->healthCheckJitter, random_);
+    check.nextDue = clock_.now() + nextCheckDelay(check.settings.interval, check.settings.jitterPercent, random_);
     if (!result.passed) {
       // The reason never holds the path or the response, so nothing secret is logged.
       spdlog::debug("Health check of server {} ({}) of {} failed: {}", id, check.target, service->name(),

@@ -16,8 +16,12 @@
 // daemon starting with many servers does not probe them all at once. Checks
 // are therefore as punctual as the tick: keep it well below the intervals.
 //
-// Servers with their own check (Service::hasOwnCheck, service discovery) are
-// skipped: their verdicts come from the catalog's TTL checks.
+// Servers with their own check (Service::ownChecks, service discovery): an
+// http or tcp check is probed here with the check's own path, interval and
+// timeout (a tcp check only connects), even when the service's health check
+// is off, and a new such server is checked at once; a ttl check is skipped
+// (its verdicts come from heartbeats, through the catalog). Every verdict goes
+// to recordHealthCheck(), so the service's thresholds apply to both kinds.
 //
 // Servers and services come and go at any time. Per-server state is keyed by
 // server id; when a server disappears (or its service turns its check off),

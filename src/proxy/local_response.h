@@ -12,7 +12,8 @@ namespace ballast::proxy {
 
 // A complete HTTP/1.1 response for `code` with `message`; `close` adds
 // Connection: close.
+// `extraHeaders`: complete header lines ("Retry-After: 1\r\n"), or empty.
 std::string localResponse(core::ErrorCode code, std::string_view message, std::string_view requestId,
-                          bool close);
+                          bool close, std::string_view extraHeaders = {});
 
 }  // namespace ballast::proxy

@@ -22,12 +22,14 @@ struct ProxyServer::Loop {
       : context(io, registry, options, draining, drainPrompt), poolSweeper(io) {}
   LoopContext context;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+  std::vector<std::shared_ptr<http::TlsContextHolder>> tls;  // per acceptor; null = plain
   asio::steady_timer poolSweeper;
 };
 
 namespace {
 
-asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, LoopContext& context, std::atomic<size_t>& active) {
+asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, LoopContext& context, std::atomic<size_t>& active,
+                                 std::shared_ptr<http::TlsContextHolder> tls) {
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(kTuple);
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
@@ -38,7 +40,8 @@ asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, LoopContext& context, 
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    auto session = std::make_shared<ClientSession>(context, std::move(socket));
+    // A TLS connection keeps the context current at accept time.
+    auto session = std::make_shared<ClientSession>(context, std::move(socket), tls ? tls->current() : nullptr);
     active.fetch_add(1);
     asio::co_spawn(acceptor.get_executor(), session->run(),
                    [session, &active](std::exception_ptr error) {
@@ -75,7 +78,7 @@ ProxyServer::ProxyServer(http::IoPool& pool, Registry& registry, ProxyOptions op
 
 ProxyServer::~ProxyServer() = default;
 
-core::Status ProxyServer::addListener(int fd) {
+core::Status ProxyServer::addListener(int fd, std::shared_ptr<http::TlsContextHolder> tls) {
   sockaddr_storage addr{};
   socklen_t len = sizeof(addr);
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
@@ -87,6 +90,7 @@ core::Status ProxyServer::addListener(int fd) {
     acceptor->assign(protocol, own, ec);
     if (ec) return core::fail(core::ErrorCode::kInternal, "cannot adopt proxy socket: " + ec.message());
     loops_[i]->acceptors.push_back(std::move(acceptor));
+    loops_[i]->tls.push_back(tls);
   }
   return {};
 }
@@ -96,8 +100,8 @@ void ProxyServer::start() {
     asio::post(loop->context.io, [this, l = loop.get()] {
       l->context.timeouts.start();
       sweepPools(this, l->poolSweeper, l->context);
-      for (auto& acceptor : l->acceptors) {
-        asio::co_spawn(l->context.io, acceptLoop(*acceptor, l->context, active_), asio::detached);
+      for (size_t i = 0; i < l->acceptors.size(); ++i) {
+        asio::co_spawn(l->context.io, acceptLoop(*l->acceptors[i], l->context, active_, l->tls[i]), asio::detached);
       }
     });
   }

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "http/io_pool.h"
+#include "http/tls_context.h"
 #include "proxy/client_session.h"
 #include "proxy/registry.h"
 
@@ -21,8 +22,9 @@ class ProxyServer {
   ProxyServer(http::IoPool& pool, Registry& registry, ProxyOptions options);
   ~ProxyServer();
 
-  // Serves on a listening socket (each loop accepts on its own duplicate).
-  core::Status addListener(int fd);
+  // Serves on a listening socket (each loop accepts on its own duplicate);
+  // with `tls`, connections on it speak TLS with the holder's current context.
+  core::Status addListener(int fd, std::shared_ptr<http::TlsContextHolder> tls = nullptr);
   void start();
   enum class DrainMode {
     kPrompt,  // shutdown: idle client connections are closed at once

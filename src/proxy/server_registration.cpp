@@ -10,6 +10,10 @@ constexpr size_t kMaxMetadataKeys = 32;
 constexpr size_t kMaxMetadataValue = 512;
 constexpr int64_t kMinTtl = 1000;
 constexpr int64_t kMaxTtl = 86400000;
+constexpr int64_t kMinInterval = 100;
+constexpr int64_t kMinTimeout = 50;
+constexpr int64_t kMaxTimeout = 60000;
+constexpr size_t kMaxPathLength = 1024;
 
 bool isShortString(const core::Json& value, size_t maxLength) {
   return value.is_string() && !value.get<std::string>().empty() && value.get<std::string>().size() <= maxLength;
@@ -53,12 +57,31 @@ std::optional<ServerCheckSpec> readCheck(core::JsonReader& parent) {
   const core::Json* given = parent.any("check", false);
   if (given == nullptr || given->is_null()) return std::nullopt;
   core::JsonReader v = parent.object("check");
-  auto type = v.string("type", {.required = true, .oneOf = {"ttl"}});
-  auto ttl = v.integer("ttl", {.required = true, .min = kMinTtl, .max = kMaxTtl});
+  const size_t errorsBefore = v.errorCount();
+  ServerCheckSpec check;
+  auto type = v.string("type", {.required = true, .oneOf = {"ttl", "http", "tcp"}});
   auto deregister = v.integer("deregisterCriticalAfter", {.min = 0, .max = kMaxTtl});
+  // Each type takes its own fields; the others are refused by name.
+  const bool ttl = type == "ttl";
+  const bool http = type == "http";
+  auto ttlMs = ttl ? v.integer("ttl", {.required = true, .min = kMinTtl, .max = kMaxTtl}) : std::nullopt;
+  auto path = http ? v.string("path", {.minLength = 1, .maxLength = kMaxPathLength}) : std::nullopt;
+  if (path && !path->starts_with('/')) v.addError("path", "must start with /");
+  std::optional<int64_t> interval;
+  std::optional<int64_t> timeout;
+  if (type && !ttl) {
+    interval = v.integer("interval", {.min = kMinInterval, .max = kMaxTtl});
+    timeout = v.integer("timeout", {.min = kMinTimeout, .max = kMaxTimeout});
+  }
   v.rejectUnknown();
-  if (!type || !ttl) return std::nullopt;
-  return ServerCheckSpec{*type, static_cast<int>(*ttl), static_cast<int>(deregister.value_or(0))};
+  if (!type || v.errorCount() != errorsBefore) return std::nullopt;
+  check.type = *type;
+  check.deregisterCriticalAfter = static_cast<int>(deregister.value_or(0));
+  if (ttlMs) check.ttl = static_cast<int>(*ttlMs);
+  if (path) check.path = *path;
+  if (interval) check.interval = static_cast<int>(*interval);
+  if (timeout) check.timeout = static_cast<int>(*timeout);
+  return check;
 }
 
 }  // namespace
@@ -73,7 +96,13 @@ ServerRegistration readRegistration(core::JsonReader& v) {
 
 core::Json toJson(const ServerRegistration& r) {
   core::Json check = nullptr;
-  if (r.check) {
+  if (r.check && r.check->probed()) {
+    check = {{"type", r.check->type}};
+    if (r.check->type == "http") check["path"] = r.check->path;
+    check["interval"] = r.check->interval;
+    check["timeout"] = r.check->timeout;
+    check["deregisterCriticalAfter"] = r.check->deregisterCriticalAfter;
+  } else if (r.check) {
     check = {{"type", r.check->type}, {"ttl", r.check->ttl},
              {"deregisterCriticalAfter", r.check->deregisterCriticalAfter}};
   }

@@ -4,11 +4,18 @@
 //
 //   {tags: [string 1-64 chars, at most 32],
 //    metadata: {string 1-64 chars: string up to 512 chars, at most 32 keys},
-//    check: {type: "ttl", ttl: ms (1000-86400000), deregisterCriticalAfter: ms (optional, 0 = never)}}
+//    check: {type: "ttl"|"http"|"tcp", deregisterCriticalAfter: ms (optional, 0 = never),
+//            ttl: ms (1000-86400000; ttl checks, required),
+//            path: "/..." (http checks; default "/health"),
+//            interval: ms (100-86400000; http and tcp; default 10000),
+//            timeout: ms (50-60000; http and tcp; default 2000)}}
 //
 // A server with a ttl check passes only while heartbeats arrive (see
-// TtlChecks); the service-level HTTP health check leaves it alone. Servers
-// without a check keep the service's health check.
+// ServerChecks). An http check probes the server's own path, a tcp check only
+// connects, each at its own interval and timeout (ActiveHealthChecker), their
+// verdicts going through the service's rise/fall thresholds. Either way the
+// service-level health check leaves the server alone. Servers without a check
+// keep the service's health check.
 //
 // Thread-safety: plain values and pure functions.
 
@@ -24,9 +31,15 @@
 namespace ballast::proxy {
 
 struct ServerCheckSpec {
-  std::string type = "ttl";
-  int ttl = 0;                      // ms
+  std::string type = "ttl";         // "ttl" | "http" | "tcp"
+  int ttl = 0;                      // ms; ttl checks
   int deregisterCriticalAfter = 0;  // ms; 0 = never
+  std::string path = "/health";     // http checks
+  int interval = 10000;             // ms between probes; http and tcp checks
+  int timeout = 2000;               // ms per probe; http and tcp checks
+
+  // An http or tcp check: ballast probes the server (a ttl check waits for heartbeats).
+  bool probed() const { return type != "ttl"; }
 };
 
 struct ServerRegistration {

@@ -146,13 +146,20 @@ std::optional<bool> Service::recordHealthCheck(std::string_view serverId, bool p
   return healthy;
 }
 
-void Service::setOwnCheck(std::string_view serverId, bool own) {
+void Service::setOwnCheck(std::string_view serverId, const ServerCheckSpec& check) {
   std::lock_guard lock(mu_);
-  if (own) {
-    ownChecks_.emplace(serverId);
-  } else {
-    ownChecks_.erase(std::string(serverId));
+  const std::string id(serverId);
+  ownChecks_.insert_or_assign(id, check);
+  if (auto threshold = thresholds_.find(id); threshold != thresholds_.end()) {
+    auto config = thresholdOf(*spec_);
+    config.initial = health::HealthStatus::kUnhealthy;
+    threshold->second = health::HealthThreshold(config);
   }
+}
+
+std::unordered_map<std::string, ServerCheckSpec> Service::ownChecks() const {
+  std::lock_guard lock(mu_);
+  return ownChecks_;
 }
 
 bool Service::hasOwnCheck(std::string_view serverId) const {

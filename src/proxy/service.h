@@ -15,7 +15,6 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "core/service_spec.h"
 #include "health/circuit_breaker.h"
@@ -25,6 +24,7 @@
 #include "health/retry_budget.h"
 #include "lb/pool.h"
 #include "proxy/events.h"
+#include "proxy/server_registration.h"
 #include "telemetry/latency_histogram.h"
 #include "telemetry/status_classes.h"
 
@@ -89,12 +89,18 @@ class Service {
   // Health-check verdicts go through the threshold machine; returns the new
   // health when it changed.
   std::optional<bool> recordHealthCheck(std::string_view serverId, bool passed);
-  // Servers with their own check (service discovery, see TtlChecks): the
-  // service's active health check skips them and their verdicts come from
+  // Servers with their own check (service discovery, see ServerChecks): the
+  // service-level health check skips them. A ttl check's verdicts come from
   // setCheckVerdict(), which applies at once (no thresholds) and emits an
-  // event when the health changes.
-  void setOwnCheck(std::string_view serverId, bool own);
+  // event when the health changes; an http or tcp check is probed by the
+  // ActiveHealthChecker with its own path, interval and timeout, and its
+  // verdicts go through recordHealthCheck() and the service's thresholds.
+  // setOwnCheck() starts the thresholds critical: a probed server needs
+  // healthyThreshold passes before it takes traffic.
+  void setOwnCheck(std::string_view serverId, const ServerCheckSpec& check);
   bool hasOwnCheck(std::string_view serverId) const;
+  // Every server's own check, by server id (usually few).
+  std::unordered_map<std::string, ServerCheckSpec> ownChecks() const;
   void setCheckVerdict(std::string_view serverId, bool passing);
   // Un-ejects servers whose ejection time is over and re-admits servers whose
   // breaker wait is over (so half-open trials can reach them).
@@ -132,7 +138,7 @@ class Service {
   std::shared_ptr<const core::ServiceSpec> spec_;                                   // guarded by mu_
   std::unordered_map<std::string, std::shared_ptr<ServerRuntime>> runtimes_;       // by id; guarded by mu_
   std::unordered_map<std::string, health::HealthThreshold> thresholds_;            // by id; guarded by mu_
-  std::unordered_set<std::string> ownChecks_;                                      // by id; guarded by mu_
+  std::unordered_map<std::string, ServerCheckSpec> ownChecks_;                     // by id; guarded by mu_
   std::atomic<std::shared_ptr<const ServiceSnapshot>> snapshot_;
 };
 

@@ -5,6 +5,7 @@
 #include <boost/asio/write.hpp>
 
 #include <array>
+#include <string>
 
 namespace ballast::proxy {
 
@@ -25,6 +26,23 @@ asio::awaitable<boost::system::error_code> sendAll(asio::ip::tcp::socket& socket
     sent -= skip;
   }
   auto [error, n] = co_await asio::async_write(socket, buffers, asio::as_tuple(asio::use_awaitable));
+  co_return error;
+}
+
+asio::awaitable<boost::system::error_code> sendAll(TlsSocket& stream, asio::const_buffer first,
+                                                   asio::const_buffer second) {
+  constexpr size_t kCoalesceBytes = 16 * 1024;  // one TLS record's worth
+  const size_t total = first.size() + second.size();
+  if (second.size() > 0 && total <= kCoalesceBytes) {
+    std::string joined;
+    joined.reserve(total);
+    joined.append(static_cast<const char*>(first.data()), first.size());
+    joined.append(static_cast<const char*>(second.data()), second.size());
+    auto [error, n] = co_await asio::async_write(stream, asio::buffer(joined), asio::as_tuple(asio::use_awaitable));
+    co_return error;
+  }
+  std::array<asio::const_buffer, 2> buffers{first, second};
+  auto [error, n] = co_await asio::async_write(stream, buffers, asio::as_tuple(asio::use_awaitable));
   co_return error;
 }
 

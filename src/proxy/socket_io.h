@@ -9,6 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 
 #include <initializer_list>
 
@@ -16,6 +17,13 @@ namespace ballast::proxy {
 
 boost::asio::awaitable<boost::system::error_code> sendAll(boost::asio::ip::tcp::socket& socket,
                                                           boost::asio::const_buffer first,
+                                                          boost::asio::const_buffer second = {});
+
+// TLS client connections (see proxy/client_stream.h).
+using TlsSocket = boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>;
+// The same over TLS. A head and a small body are copied into one buffer
+// first, so they leave as one TLS record and one send.
+boost::asio::awaitable<boost::system::error_code> sendAll(TlsSocket& stream, boost::asio::const_buffer first,
                                                           boost::asio::const_buffer second = {});
 
 }  // namespace ballast::proxy

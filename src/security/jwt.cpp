@@ -1,5 +1,6 @@
 #include "security/jwt.h"
 
+#include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -44,7 +45,28 @@ std::optional<Role> roleFromClaims(const Json& claims) {
   return best;
 }
 
+// `aud` is a string or an array of strings (RFC 7519 §4.1.3).
+bool hasAudience(const Json& claims, const std::string& audience) {
+  const auto aud = claims.find("aud");
+  if (aud == claims.end()) return false;
+  if (aud->is_string()) return *aud == audience;
+  if (!aud->is_array()) return false;
+  for (const auto& item : *aud) {
+    if (item.is_string() && item == audience) return true;
+  }
+  return false;
+}
+
+KeySet hmacKeySet(std::string secret) {
+  KeySet keys;
+  keys.add(VerificationKey::hmac(std::move(secret)));
+  return keys;
+}
+
 }  // namespace
+
+JwtVerifier::JwtVerifier(std::string secret, const core::Clock& clock, std::chrono::seconds leeway)
+    : JwtVerifier(hmacKeySet(std::move(secret)), clock, JwtPolicy{.leeway = leeway}) {}
 
 std::string hmacSha256(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
@@ -84,27 +106,47 @@ core::Result<Identity> JwtVerifier::verify(std::string_view token) const {
   if (!header) return std::unexpected(header.error());
   const auto alg = header->find("alg");
   if (alg == header->end() || !alg->is_string()) return unauthorized("header has no alg");
-  if (*alg != "HS256") {
-    return unauthorized("algorithm '" + alg->get<std::string>() + "' is not accepted (HS256 only)");
-  }
+  // Exact names only: "none", "None", "hs256" are not algorithms here.
+  const auto algorithm = parseJwtAlgorithm(alg->get<std::string>());
+  if (!algorithm) return unauthorized("algorithm '" + alg->get<std::string>().substr(0, 32) + "' is not accepted");
   if (header->contains("crit")) return unauthorized("critical header parameters are not supported");
+  std::string kid;
+  if (auto it = header->find("kid"); it != header->end()) {
+    if (!it->is_string() || it->get<std::string>().empty()) return unauthorized("kid is not a non-empty string");
+    kid = it->get<std::string>();
+  }
+  auto key = keys_.select(kid, *algorithm);
+  if (!key) return std::unexpected(key.error());
+  if ((*key)->algorithm() != *algorithm) {
+    return unauthorized(fmt::format("algorithm '{}' does not match the key's ({})", jwtAlgorithmName(*algorithm),
+                                    jwtAlgorithmName((*key)->algorithm())));
+  }
 
   auto signature = base64UrlDecode(signaturePart);
-  const std::string expected = hmacSha256(secret_, token.substr(0, secondDot));
-  if (!signature || signature->size() != expected.size() ||
-      CRYPTO_memcmp(signature->data(), expected.data(), expected.size()) != 0) {
+  if (!signature || !(*key)->verify(token.substr(0, secondDot), *signature)) {
     return unauthorized("signature does not match");
   }
 
   auto claims = decodeJsonPart(payloadPart, "payload");
   if (!claims) return std::unexpected(claims.error());
   const int64_t now = secondsSinceEpoch(clock_.wallNow());
+  const int64_t leeway = policy_.leeway.count();
   const auto exp = claims->find("exp");
   if (exp == claims->end() || !exp->is_number()) return unauthorized("exp claim is required");
-  if (now >= exp->get<double>() + static_cast<double>(leeway_.count())) return unauthorized("token expired");
+  if (static_cast<double>(now) >= exp->get<double>() + static_cast<double>(leeway)) return unauthorized("token expired");
   if (auto nbf = claims->find("nbf"); nbf != claims->end()) {
     if (!nbf->is_number()) return unauthorized("nbf claim is not a number");
-    if (now + leeway_.count() < nbf->get<double>()) return unauthorized("token not yet valid");
+    if (static_cast<double>(now + leeway) < nbf->get<double>()) return unauthorized("token not yet valid");
+  }
+  // iss and aud describe an identity provider's tokens (RS256/ES256); HS256
+  // tokens are ballast's own (`ballast token`) and carry neither.
+  const bool external = (*key)->algorithm() != JwtAlgorithm::kHs256;
+  if (external && !policy_.issuer.empty()) {
+    const auto iss = claims->find("iss");
+    if (iss == claims->end() || *iss != policy_.issuer) return unauthorized("issuer (iss) is not the expected one");
+  }
+  if (external && !policy_.audience.empty() && !hasAudience(*claims, policy_.audience)) {
+    return unauthorized("audience (aud) does not include this service");
   }
   Identity identity;
   if (auto sub = claims->find("sub"); sub != claims->end() && sub->is_string()) {

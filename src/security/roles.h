@@ -20,6 +20,7 @@ inline bool satisfies(Role held, Role needed) { return static_cast<int>(held) >=
 struct Identity {
   std::string subject;        // the token's `sub`, or "anonymous" with auth off
   std::optional<Role> role;   // none when the token names no known role
+  std::string apiKeyName;     // set when an API key authenticated the request (subject: "apikey:<id>")
 };
 
 }  // namespace ballast::security

@@ -64,6 +64,74 @@ const std::vector<Migration>& schemaMigrations() {
         -- (proxy::toJson(ServerRegistration)).
         ALTER TABLE servers ADD COLUMN registration TEXT NOT NULL DEFAULT '{}';
       )"},
+      {5, R"(
+        -- API keys (store/api_keys_repo.h): only the SHA-256 of the secret part is kept.
+        CREATE TABLE api_keys (
+          id           TEXT PRIMARY KEY,
+          name         TEXT NOT NULL,
+          role         TEXT NOT NULL,
+          secret_hash  TEXT NOT NULL,
+          created_at   TEXT NOT NULL,
+          last_used_at TEXT
+        );
+      )"},
+      {6, R"(
+        -- The audit trail (store/audit_repo.h): one row per mutating admin call,
+        -- each hash-chained to the one before (security/audit_chain.h).
+        CREATE TABLE audit_log (
+          id          INTEGER PRIMARY KEY,
+          time        TEXT NOT NULL,
+          actor       TEXT NOT NULL,
+          actor_name  TEXT NOT NULL,
+          role        TEXT NOT NULL,
+          source      TEXT NOT NULL,
+          method      TEXT NOT NULL,
+          path        TEXT NOT NULL,
+          target      TEXT NOT NULL,
+          status      INTEGER NOT NULL,
+          request_id  TEXT NOT NULL,
+          hash        TEXT NOT NULL
+        );
+        CREATE INDEX audit_log_time ON audit_log(time);
+      )"},
+      {7, R"(
+        -- The autoscaler (store/scaling_repo.h): policies set through the API,
+        -- manual overrides, and scaling events (pruned beyond a retention limit).
+        CREATE TABLE scaling_policies (
+          service    TEXT PRIMARY KEY,
+          policy     TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        );
+        CREATE TABLE scaling_overrides (
+          service   TEXT PRIMARY KEY,
+          instances INTEGER NOT NULL,
+          reason    TEXT NOT NULL,
+          until     TEXT,
+          forced    INTEGER NOT NULL DEFAULT 0,
+          set_at    TEXT NOT NULL
+        );
+        CREATE TABLE scaling_events (
+          id           INTEGER PRIMARY KEY AUTOINCREMENT,
+          service      TEXT NOT NULL,
+          type         TEXT NOT NULL,
+          trigger_name TEXT NOT NULL,
+          from_count   INTEGER NOT NULL,
+          to_count     INTEGER NOT NULL,
+          reason       TEXT NOT NULL,
+          success      INTEGER NOT NULL,
+          timestamp    TEXT NOT NULL
+        );
+      )"},
+      {8, R"(
+        -- Alert rules added through the API (store/alert_rules_repo.h), as the
+        -- JSON body that adds them; restored at start on top of the built-in
+        -- and configuration-file rules.
+        CREATE TABLE alert_rules (
+          id         TEXT PRIMARY KEY,
+          rule       TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        );
+      )"},
   };
   return migrations;
 }

@@ -16,6 +16,8 @@ std::string_view typeName(MetricType type) {
       return "gauge";
     case MetricType::kHistogram:
       return "histogram";
+    case MetricType::kSummary:
+      return "summary";
   }
   return "untyped";
 }
@@ -61,10 +63,9 @@ void ExpositionWriter::family(std::string_view name, MetricType type, std::strin
   out_.append("\n# TYPE ").append(name).append(" ").append(typeName(type)).append("\n");
 }
 
-void ExpositionWriter::beginSample(std::string_view name, std::string_view suffix, Labels labels,
-                                   std::string_view le) {
+void ExpositionWriter::beginSample(std::string_view name, std::string_view suffix, Labels labels, Label extra) {
   out_.append(name).append(suffix);
-  if (labels.size() != 0 || !le.empty()) {
+  if (labels.size() != 0 || !extra.first.empty()) {
     out_ += '{';
     bool first = true;
     auto label = [&](std::string_view key, std::string_view value) {
@@ -75,7 +76,7 @@ void ExpositionWriter::beginSample(std::string_view name, std::string_view suffi
       out_ += '"';
     };
     for (const auto& [key, value] : labels) label(key, value);
-    if (!le.empty()) label("le", le);
+    if (!extra.first.empty()) label(extra.first, extra.second);
     out_ += '}';
   }
   out_ += ' ';
@@ -103,13 +104,28 @@ void ExpositionWriter::histogram(std::string_view name, Labels labels,
         i < LatencyHistogram::kBoundsMicros.size()
             ? formatValue(static_cast<double>(LatencyHistogram::kBoundsMicros[i]) / 1e6)
             : std::string("+Inf");
-    beginSample(name, "_bucket", labels, le);
+    beginSample(name, "_bucket", labels, {"le", le});
     out_.append(fmt::format("{}\n", snapshot.cumulative[i]));
   }
   beginSample(name, "_sum", labels);
   out_.append(formatValue(snapshot.sumSeconds)).append("\n");
   beginSample(name, "_count", labels);
   out_.append(fmt::format("{}\n", snapshot.count));
+}
+
+void ExpositionWriter::summary(std::string_view name, Labels labels, const LatencyWindow& window,
+                               core::MonoTime now) {
+  static constexpr std::pair<double, std::string_view> kQuantiles[] = {{0.5, "0.5"}, {0.95, "0.95"}, {0.99, "0.99"}};
+  const auto recent = window.window(now);
+  for (const auto& [q, text] : kQuantiles) {
+    beginSample(name, "", labels, {"quantile", text});
+    const auto micros = recent.quantileMicros(q);
+    out_.append(formatValue(micros ? *micros / 1e6 : std::nan(""))).append("\n");
+  }
+  beginSample(name, "_sum", labels);
+  out_.append(formatValue(window.totalSumSeconds())).append("\n");
+  beginSample(name, "_count", labels);
+  out_.append(fmt::format("{}\n", window.totalCount()));
 }
 
 }  // namespace ballast::telemetry

@@ -23,10 +23,11 @@
 #include <utility>
 
 #include "telemetry/latency_histogram.h"
+#include "telemetry/latency_window.h"
 
 namespace ballast::telemetry {
 
-enum class MetricType { kCounter, kGauge, kHistogram };
+enum class MetricType { kCounter, kGauge, kHistogram, kSummary };
 
 // The exposition's content type.
 inline constexpr std::string_view kExpositionContentType =
@@ -46,14 +47,17 @@ class ExpositionWriter {
   // For a histogram family `name`: name_bucket{..., le="..."} per bound and
   // +Inf, then name_sum and name_count.
   void histogram(std::string_view name, Labels labels, const LatencyHistogram::Snapshot& snapshot);
+  // For a summary family `name` (seconds): name{..., quantile="0.5"|"0.95"|"0.99"}
+  // over `window`'s recent samples as of `now` (NaN when it has none, as the
+  // Prometheus client libraries write it), then name_sum and name_count since start.
+  void summary(std::string_view name, Labels labels, const LatencyWindow& window, core::MonoTime now);
 
   const std::string& text() const { return out_; }
   std::string take() { return std::move(out_); }
 
  private:
-  // Writes `name{labels[,le="..."]} ` up to the value.
-  void beginSample(std::string_view name, std::string_view suffix, Labels labels,
-                   std::string_view le = {});
+  // Writes `name{labels[,extra]} ` up to the value; `extra` ("le", "quantile") when its name is set.
+  void beginSample(std::string_view name, std::string_view suffix, Labels labels, Label extra = {});
 
   std::string out_;
 };

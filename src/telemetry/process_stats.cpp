@@ -51,6 +51,12 @@ std::optional<ProcStatFields> parseProcSelfStat(std::string_view text) {
   for (int field = 3; field <= 24; ++field) {
     const auto value = nextField(rest);
     if (value.empty()) return std::nullopt;
+    if (field == 3) f.state = value.front();
+    if (field == 5) {
+      auto group = toNumber(value);
+      if (!group) return std::nullopt;
+      f.processGroup = static_cast<int64_t>(*group);
+    }
     if (field < 14 || (field > 15 && field < 22)) continue;
     auto number = toNumber(value);
     if (!number) return std::nullopt;

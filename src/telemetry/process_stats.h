@@ -13,6 +13,8 @@ namespace ballast::telemetry {
 
 // The fields of /proc/<pid>/stat this module uses (proc(5) numbering).
 struct ProcStatFields {
+  char state = '?';            // (3) R, S, D, Z (zombie), ...
+  int64_t processGroup = 0;    // (5) pgrp
   uint64_t userTicks = 0;      // (14) utime
   uint64_t systemTicks = 0;    // (15) stime
   uint64_t startTicks = 0;     // (22) starttime, ticks after boot

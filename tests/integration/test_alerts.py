@@ -123,5 +123,78 @@ class AlertsCase(unittest.TestCase):
         self.assertEqual(history[0]["state"], "resolved")
 
 
+class ApiRulesAcrossRestartTest(unittest.TestCase):
+    """Rules added through the API are stored: after a restart on the same data
+    directory they are listed and evaluated again, on top of the built-in and
+    config-file rules, which the API cannot delete."""
+
+    def setUp(self):
+        self.backend = BackendProcess(name="b0").start()
+        self.config = ("loadBalancer:\n  healthCheck: {enabled: false}\n"
+                       f"services:\n  - name: default\n    servers: [{{host: 127.0.0.1, port: {self.backend.port}}}]\n"
+                       "alerts:\n  rules:\n"
+                       "    - {id: from-file, name: FromFile, metric: system.cpu.percent, comparison: '>', "
+                       "threshold: 1000}\n")
+        self.ballast = Ballast(config=self.config).start()
+
+    def tearDown(self):
+        self.ballast.cleanup()
+        self.backend.stop()
+
+    def rules(self, ballast):
+        r = ballast.request("GET", ALERTS + "/rules", token=ballast.token("viewer"))
+        self.assertEqual(r.status, 200, r.body)
+        return {rule["id"]: rule for rule in r.json["data"]}
+
+    def firing(self, ballast, title):
+        r = ballast.request("GET", ALERTS, token=ballast.token("viewer"))
+        self.assertEqual(r.status, 200, r.body)
+        return [a for a in r.json["data"] if a["title"] == title]
+
+    def test_an_api_rule_survives_a_restart_and_is_evaluated(self):
+        admin = self.ballast.token("admin")
+        # Always true while "default" has its one server: fires at the first evaluation.
+        body = {"name": "FewServers", "metric": "service.healthy_servers", "comparison": "<",
+                "threshold": 100, "severity": "info", "labels": {"team": "it"}}
+        r = self.ballast.request("POST", ALERTS + "/rules", body=body, token=admin)
+        self.assertEqual(r.status, 201, r.body)
+        added = r.json["data"]
+        self.assertEqual(added["origin"], "api")
+        wait_until(lambda: self.firing(self.ballast, "FewServers"), timeout=10, message="the new rule to fire")
+
+        # Built-in and config-file rules are not deletable through the API.
+        rules = self.rules(self.ballast)
+        self.assertEqual(rules["from-file"]["origin"], "config")
+        builtin = next(rule_id for rule_id, rule in rules.items() if rule["origin"] == "builtin")
+        for rule_id, why in (("from-file", "configuration file"), (builtin, "Built-in")):
+            r = self.ballast.request("DELETE", f"{ALERTS}/rules/{rule_id}", token=admin)
+            self.assertEqual(r.status, 409, r.body)
+            self.assertIn(why, r.json["error"]["message"])
+        doomed = self.ballast.request("POST", ALERTS + "/rules", token=admin,
+                                      body={"id": "doomed", "name": "Doomed", "metric": "system.cpu.percent",
+                                            "comparison": ">", "threshold": 1000})
+        self.assertEqual(doomed.status, 201, doomed.body)
+        self.assertEqual(self.ballast.request("DELETE", ALERTS + "/rules/doomed", token=admin).status, 200)
+
+        self.ballast.stop()
+        restarted = Ballast(config=self.config, workdir=self.ballast.workdir)
+        restarted.env = dict(self.ballast.env)  # the same data directory and ports
+        restarted.port, restarted.proxy_port = self.ballast.port, self.ballast.proxy_port
+        self.ballast = restarted.start()
+        rules = self.rules(self.ballast)
+        self.assertIn(added["id"], rules)
+        self.assertEqual(rules[added["id"]], added)
+        self.assertNotIn("doomed", rules)
+        self.assertEqual(rules["from-file"]["origin"], "config")
+        wait_until(lambda: self.firing(self.ballast, "FewServers"), timeout=10,
+                   message="the restored rule to fire after the restart")
+        # A new rule does not take the restored one's id.
+        r = self.ballast.request("POST", ALERTS + "/rules", token=self.ballast.token("admin"),
+                                 body={"name": "Another", "metric": "system.cpu.percent", "comparison": ">",
+                                       "threshold": 1000})
+        self.assertEqual(r.status, 201, r.body)
+        self.assertNotEqual(r.json["data"]["id"], added["id"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -11,7 +11,7 @@ import threading
 import time
 import unittest
 
-from harness import Ballast, BackendProcess, http_request, wait_until
+from harness import Ballast, BackendProcess, free_port, http_request, wait_until
 
 
 class Load:
@@ -266,6 +266,43 @@ class GiveUpTest(ClusterCase):
             return self.ballast.worker_pid() != worker
         except OSError:
             return False
+
+
+class PrometheusAcrossReloadTest(ClusterCase):
+    """The master holds the Prometheus listener like the others, so the new
+    generation serves /metrics on it while the old one drains and after it is gone."""
+
+    def config_text(self, extra=""):
+        if not hasattr(self, "metrics_port"):
+            self.metrics_port = free_port()
+        return super().config_text(
+            f"monitoring: {{prometheusEnabled: true, prometheusPort: {self.metrics_port}}}\n" + extra)
+
+    def metrics_status(self):
+        try:
+            return http_request(self.metrics_port, "GET", "/metrics", timeout=5)[0]
+        except OSError:
+            return None
+
+    def test_metrics_port_answers_across_reloads(self):
+        self.assertEqual(self.metrics_status(), 200)
+        for generation in (2, 3):
+            old = self.ballast.worker_pid()
+            self.ballast.signal(signal.SIGHUP)
+            self.wait_generation(generation)
+            wait_until(lambda: not pid_alive(old), 30, message=f"worker {old} to exit")
+            # Only the new generation is left to answer on the port.
+            self.assertEqual(self.metrics_status(), 200)
+        self.assertEqual(self.ballast.cluster()["lastReload"]["outcome"], "succeeded")
+        self.assertNotIn("no Prometheus listener", self.ballast.output())
+
+
+def pid_alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[-1][:1] != "Z"  # a zombie has exited
+    except OSError:
+        return False
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
 """Service discovery on the services endpoints, against the real binary and
 real backends (tools/ballast-backend): registering servers with tags,
-metadata and a ttl check, heartbeats, ?healthy=true, proxy traffic avoiding a
-critical server, and deregistration after deregisterCriticalAfter.
+metadata and a ttl, http or tcp check, heartbeats, ?healthy=true, proxy
+traffic avoiding a critical server, and deregistration after
+deregisterCriticalAfter.
 
 Waits poll conditions with deadlines; the ttl checks use the smallest ttl the
-API allows (1 s)."""
+API allows (1 s), the http and tcp checks a 100 ms interval (the service's
+default thresholds apply: 2 passes in, 3 failures out)."""
 import time
 import unittest
 
-from harness import BackendProcess, BallastTestCase, detail_paths, http_request, wait_until
+from harness import BackendProcess, BallastTestCase, detail_paths, free_port, http_request, wait_until
 
 SERVICES = "/api/infrastructure/services"
 
@@ -101,6 +103,75 @@ class DiscoveryTest(BallastTestCase):
         self.assertEqual(self.ids("default"), {plain["id"]})
         wait_until(lambda: any("deregistered" in e["message"] for e in self.events()), timeout=5,
                    message="the deregistration event")
+
+    def test_http_check_passing_joins_and_failing_leaves_then_deregisters(self):
+        check = {"type": "http", "path": "/health", "interval": 100, "timeout": 500,
+                 "deregisterCriticalAfter": 1500}
+        good_backend, bad_backend = self.backend("good"), self.backend("bad")
+        good = self.register("disc-http", good_backend, check=check)
+        bad = self.register("disc-http", bad_backend, check=check)
+        self.assertEqual(good["check"], check)
+        self.assertEqual(good["health"], "unhealthy")  # critical until its probes pass
+        wait_until(lambda: self.ids("disc-http", healthy="true") == {good["id"], bad["id"]}, timeout=5,
+                   message="both http checks to pass")
+        bad_backend.request("POST", "/control/health?state=fail")
+        wait_until(lambda: self.ids("disc-http", healthy="true") == {good["id"]}, timeout=5,
+                   message="the failing http check to take its server out")
+        self.assertIn(bad["id"], self.ids("disc-http"))  # unhealthy, still registered
+        wait_until(lambda: bad["id"] not in self.ids("disc-http"), timeout=5, message="deregistration")
+        self.assertEqual(self.ids("disc-http"), {good["id"]})
+        self.assertEqual(self.ids("disc-http", healthy="true"), {good["id"]})  # the passing one stays
+        wait_until(lambda: any(e.get("serverId") == bad["id"] and "deregistered" in e["message"]
+                               for e in self.events()), timeout=5, message="the deregistration event")
+
+    def test_http_check_probes_the_servers_own_path(self):
+        # This backend's health endpoint is /own/ready; any other path (/health
+        # included) answers 200 whatever its health state.
+        backend = BackendProcess("--health-path", "/own/ready", name="own-path").start()
+        self.backends.append(backend)
+        server = self.register("disc-path", backend,
+                               check={"type": "http", "path": "/own/ready", "interval": 100, "timeout": 500})
+        wait_until(lambda: self.ids("disc-path", healthy="true") == {server["id"]}, timeout=5,
+                   message="the http check to pass")
+        backend.request("POST", "/control/health?state=fail")
+        wait_until(lambda: self.ids("disc-path", healthy="true") == set(), timeout=5,
+                   message="the failing /own/ready to take the server out")
+        self.assertIn(server["id"], self.ids("disc-path"))  # no deregisterCriticalAfter: stays registered
+        backend.request("POST", "/control/health?state=ok")
+        wait_until(lambda: self.ids("disc-path", healthy="true") == {server["id"]}, timeout=5,
+                   message="the server to come back")
+
+    def test_tcp_check_on_a_closed_port_never_joins_and_deregisters(self):
+        live = self.register("disc-tcp", self.backend("tcp-live"),
+                             check={"type": "tcp", "interval": 100, "timeout": 300, "deregisterCriticalAfter": 1000})
+        closed_port = free_port()  # nothing listens there
+        r = self.req("POST", f"{SERVICES}/disc-tcp/servers",
+                     {"host": "127.0.0.1", "port": closed_port,
+                      "check": {"type": "tcp", "interval": 100, "timeout": 300, "deregisterCriticalAfter": 1000}})
+        self.assertEqual(r.status, 201, r.body)
+        closed = r.json["data"]
+        self.assertEqual(closed["check"], {"type": "tcp", "interval": 100, "timeout": 300,
+                                           "deregisterCriticalAfter": 1000})
+        wait_until(lambda: self.ids("disc-tcp", healthy="true") == {live["id"]}, timeout=5,
+                   message="the live tcp check to pass")
+        wait_until(lambda: closed["id"] not in self.ids("disc-tcp"), timeout=5, message="deregistration")
+        self.assertEqual(self.ids("disc-tcp"), {live["id"]})
+        self.assertEqual(self.ids("disc-tcp", healthy="true"), {live["id"]})
+
+    def test_check_fields_are_validated_per_type(self):
+        base = {"host": "127.0.0.1", "port": 9}
+        cases = [
+            ({"type": "http", "interval": 10, "timeout": 0, "path": "nope"},
+             {"/check/interval", "/check/timeout", "/check/path"}),
+            ({"type": "tcp", "path": "/health", "ttl": 1000}, {"/check/path", "/check/ttl"}),
+            ({"type": "ttl", "ttl": 1000, "interval": 100}, {"/check/interval"}),
+        ]
+        for check, paths in cases:
+            r = self.req("POST", f"{SERVICES}/disc-invalid/servers", {**base, "check": check})
+            self.assertEqual(r.status, 400, r.body)
+            self.assertEqual(set(detail_paths(r)), paths, check)
+        self.assertEqual(self.req("GET", f"{SERVICES}/disc-invalid/servers", token=self.viewer).status, 404)
+
 
     def events(self):
         return self.req("GET", "/api/infrastructure/events?type=server&limit=50").json["data"]

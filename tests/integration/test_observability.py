@@ -26,6 +26,7 @@ METRIC_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 TYPES = {"counter", "gauge", "histogram", "summary", "untyped"}
 HISTOGRAM_SUFFIXES = ("_bucket", "_sum", "_count")
+SUMMARY_SUFFIXES = ("_sum", "_count")
 
 
 class Exposition:
@@ -98,12 +99,42 @@ def parse_value(text, where):
 
 
 def family_of(sample_name, families):
-    """The family a sample belongs to: its own name, or a histogram's."""
-    for suffix in HISTOGRAM_SUFFIXES:
-        base = sample_name[:-len(suffix)]
-        if sample_name.endswith(suffix) and families.get(base, {}).get("type") == "histogram":
-            return base
+    """The family a sample belongs to: its own name, or a histogram's or summary's."""
+    for kind, suffixes in (("histogram", HISTOGRAM_SUFFIXES), ("summary", SUMMARY_SUFFIXES)):
+        for suffix in suffixes:
+            base = sample_name[:-len(suffix)]
+            if sample_name.endswith(suffix) and families.get(base, {}).get("type") == kind:
+                return base
     return sample_name
+
+
+def check_summaries(families):
+    """Every summary series: quantile labels in [0, 1], values not decreasing
+    with the quantile (NaN while there are no recent samples), _sum and _count."""
+    for name, family in families.items():
+        if family["type"] != "summary":
+            continue
+        series = {}
+        for sample_name, labels, value in family["samples"]:
+            key = tuple(sorted((k, v) for k, v in labels.items() if k != "quantile"))
+            entry = series.setdefault(key, {"quantiles": [], "sum": None, "count": None})
+            if sample_name == name:
+                q = parse_value(labels.get("quantile", "x"), name)
+                if not 0 <= q <= 1:
+                    raise AssertionError(f"{name}{key}: quantile {q} outside [0, 1]")
+                entry["quantiles"].append((q, value))
+            elif sample_name == name + "_sum":
+                entry["sum"] = value
+            elif sample_name == name + "_count":
+                entry["count"] = value
+            else:
+                raise AssertionError(f"{sample_name} in summary {name}")
+        for key, entry in series.items():
+            values = [v for _, v in sorted(entry["quantiles"]) if not math.isnan(v)]
+            if any(b < a for a, b in zip(values, values[1:])):
+                raise AssertionError(f"{name}{key}: quantiles decrease: {entry['quantiles']}")
+            if entry["count"] is None or entry["sum"] is None:
+                raise AssertionError(f"{name}{key}: _sum or _count missing")
 
 
 def check_histograms(families):
@@ -197,6 +228,7 @@ def parse_exposition(text):
             raise AssertionError(f"{where}: negative counter")
         family["samples"].append((name, labels, value))
     check_histograms(families)
+    check_summaries(families)
     return Exposition(families)
 
 
@@ -460,6 +492,66 @@ class MetricsTest(ObservabilityCase):
         self.assertEqual(after - before, 2)
         r = self.ballast.request("HEAD", "/metrics")
         self.assertEqual(r.status, 200)
+
+
+class ProfilingTest(ObservabilityCase):
+    """p50/p95/p99 per upstream server (stats and /metrics) and per admin
+    route pattern (/metrics), over the last minute."""
+    backends_count = 1
+
+    def test_server_quantiles_show_the_slow_tail(self):
+        for _ in range(40):
+            self.assertEqual(self.proxy("/"), 200)
+        for _ in range(2):
+            self.assertEqual(self.proxy("/?delay=200"), 200)
+        backend = self.backends[0]
+        r = self.ballast.request("GET", "/api/infrastructure/loadbalancer/stats", token=self.viewer)
+        server = next(s for s in r.json["data"]["servers"] if s["port"] == backend.port)
+        latency = server["latency"]
+        self.assertEqual(latency["samples"], 42)
+        # 40 fast answers and 2 of 200 ms: p50 is fast, p99 is the tail (buckets are within 6.25%).
+        self.assertLess(latency["p50"], 100)
+        self.assertGreaterEqual(latency["p99"], 200 * 15 / 16)
+        self.assertLessEqual(latency["p50"], latency["p95"])
+        self.assertLessEqual(latency["p95"], latency["p99"])
+        r = self.ballast.request("GET", "/api/infrastructure/services/default", token=self.viewer)
+        self.assertEqual(r.status, 200, r.body)
+        listed = next(s for s in r.json["data"]["servers"] if s["id"] == server["id"])
+        self.assertEqual(listed["latency"]["samples"], 42)
+
+        _, m = self.metrics()
+        name = "ballast_upstream_server_request_duration_seconds"
+        self.assertEqual(m.families[name]["type"], "summary")
+        labels = {"service": "default", "server": server["id"], "address": f"127.0.0.1:{backend.port}"}
+        self.assertEqual(m.value(name + "_count", **labels), 42)
+        self.assertGreater(m.value(name + "_sum", **labels), 0.4)
+        self.assertGreaterEqual(m.value(name, quantile="0.99", **labels), 0.2 * 15 / 16)
+        self.assertLess(m.value(name, quantile="0.5", **labels), 0.1)
+
+    def test_admin_routes_are_timed_by_pattern(self):
+        for _ in range(3):
+            r = self.ballast.request("GET", "/api/infrastructure/services/default", token=self.viewer)
+            self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(self.ballast.request("GET", "/api/infrastructure/services/nosuch",
+                                              token=self.viewer).status, 404)
+        text, m = self.metrics()
+        name = "ballast_admin_request_duration_seconds"
+        self.assertEqual(m.families[name]["type"], "summary")
+        route = {"method": "GET", "route": "/api/infrastructure/services/:name"}
+        self.assertEqual(m.value(name + "_count", **route), 4)  # both services, one series
+        self.assertGreater(m.value(name, quantile="0.99", **route), 0)
+        self.assertNotIn('route="/api/infrastructure/services/default"', text)
+        promtool_check(self, text)
+        # The JSON twin: the same route, by pattern, with its quantiles in ms.
+        r = self.ballast.request("GET", "/api/infrastructure/profiling", token=self.viewer)
+        self.assertEqual(r.status, 200, r.body)
+        profile = r.json["data"]
+        entry = next(e for e in profile["routes"] if e["method"] == "GET" and e["route"] == route["route"])
+        self.assertEqual(entry["total"], 4)
+        self.assertEqual(entry["samples"], 4)
+        self.assertLessEqual(entry["p50"], entry["p99"])
+        self.assertFalse(any("default" in e["route"] for e in profile["routes"]))
+        self.assertEqual({s["server"] for s in profile["servers"]}, {self.server_id(self.backends[0])})
 
 
 class PrometheusPortTest(ObservabilityCase):

@@ -105,6 +105,18 @@ TEST_F(AlertManagerTest, SilenceWithOtherLabelsDoesNotApply) {
   EXPECT_EQ(statuses(), (std::vector<std::string>{"firing"}));
 }
 
+TEST_F(AlertManagerTest, ConfigFileRulesCannotBeDeletedEither) {
+  Rule fromFile = downRule();
+  fromFile.id = "from-file";
+  fromFile.fromConfig = true;
+  ASSERT_TRUE(manager_.addRule(fromFile));
+  auto refused = manager_.removeRule("from-file");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::kConflict);
+  EXPECT_NE(refused.error().message.find("configuration file"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(manager_.rules().size(), 2u);
+}
+
 TEST_F(AlertManagerTest, BuiltInRulesCannotBeDeleted) {
   auto dup = manager_.addRule(downRule());
   EXPECT_EQ(dup.error().code, core::ErrorCode::kConflict);

@@ -134,3 +134,22 @@ TEST(Config, TlsProtocolsAreRestricted) {
   ASSERT_FALSE(config.has_value());
   EXPECT_EQ(config.error().details.at(0).path, "loadBalancer.ssl.protocols[0]");
 }
+
+TEST(Config, AlertGroupingIsOptionalAndCheckedFieldByField) {
+  auto none = loadConfig(std::nullopt, envOf({}));
+  ASSERT_TRUE(none.has_value());
+  EXPECT_FALSE(none->alerts.grouping.has_value());
+  auto set = loadConfigText("alerts:\n  grouping: {groupBy: [alertname, service], groupWait: 0, repeatInterval: 0}\n",
+                            envOf({}));
+  ASSERT_TRUE(set.has_value()) << set.error().details.at(0).message;
+  ASSERT_TRUE(set->alerts.grouping.has_value());
+  EXPECT_EQ(set->alerts.grouping->groupBy, (std::vector<std::string>{"alertname", "service"}));
+  EXPECT_EQ(set->alerts.grouping->groupWait, 0);
+  EXPECT_EQ(set->alerts.grouping->groupInterval, 300000);  // the default
+  EXPECT_EQ(set->alerts.grouping->repeatInterval, 0);
+  auto bad = loadConfigText("alerts:\n  grouping: {groupBy: [''], groupWait: -1, groupDelay: 5}\n", envOf({}));
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(detailFor(bad.error(), "alerts.grouping.groupBy[0]"), nullptr);
+  EXPECT_NE(detailFor(bad.error(), "alerts.grouping.groupWait"), nullptr);
+  EXPECT_NE(detailFor(bad.error(), "alerts.grouping.groupDelay"), nullptr);
+}

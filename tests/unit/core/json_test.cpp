@@ -39,3 +39,13 @@ TEST(ParseJson, RejectsTrailingGarbageAndEmptyInput) {
 TEST(ParseJson, RejectsInvalidUtf8) {
   EXPECT_FALSE(parseJson("\"\xff\xfe\"").has_value());
 }
+
+TEST(ParseJson, NumbersBeyondDoubleAreMalformedNotAnException) {
+  // Found by fuzz/json_body_fuzz: nlohmann throws out_of_range for these.
+  for (const char* text : {"1e400", "[1, -1e309]", "{\"port\": 1E+99999}"}) {
+    auto json = parseJson(text);
+    ASSERT_FALSE(json.has_value()) << text;
+    EXPECT_EQ(json.error().code, ErrorCode::kBadRequest) << text;
+    EXPECT_NE(json.error().message.find("Malformed JSON"), std::string::npos) << json.error().message;
+  }
+}

@@ -46,11 +46,24 @@ TEST(HeadScanner, RefusesSmugglingShapes) {
       "GET / HTTP/1.1\r\nHost : a\r\n\r\n",
       "GET / HTTP/1.1\r\n: a\r\n\r\n",
       "GET / HTTP/1.1\r\nX: a\x01b\r\n\r\n",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: xchunked\r\n\r\n",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked, identity\r\n\r\n",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
   };
   for (const char* head : cases) {
     auto r = scanAll(head);
     ASSERT_TRUE(r.error.has_value()) << head;
     EXPECT_EQ(r.error->code, ErrorCode::kBadRequest) << head;
+  }
+}
+
+TEST(HeadScanner, AcceptsChunkedInAnyCase) {
+  for (const char* head : {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n",
+                           "POST / HTTP/1.1\r\ntransfer-encoding:  Chunked \r\n\r\n"}) {
+    auto r = scanAll(head);
+    EXPECT_TRUE(r.complete) << head;
+    EXPECT_FALSE(r.error) << head;
   }
 }
 

@@ -417,6 +417,51 @@ TEST_F(CatalogTest, DeregistersAServerCriticalForLongerThanItsLimit) {
   EXPECT_EQ(catalog_->heartbeat("web", added->id).error().code, ErrorCode::kNotFound);
 }
 
+proxy::ServerRegistration probedRegistration(std::string type, int deregisterAfter) {
+  proxy::ServerCheckSpec check;
+  check.type = std::move(type);
+  check.deregisterCriticalAfter = deregisterAfter;
+  return {{}, {}, check};
+}
+
+TEST_F(CatalogTest, AProbedCheckDecidesHealthThroughTheThresholdsAndTimesDeregistration) {
+  auto added = catalog_->addServer("web", "127.0.0.1", 9001, 1, Catalog::IfMissing::kCreate,
+                                   probedRegistration("http", 3000));
+  ASSERT_TRUE(added.has_value()) << added.error().message;
+  EXPECT_FALSE(added->healthy);  // critical until its probes pass
+  auto web = service("web");
+  ASSERT_TRUE(web->ownChecks().contains(added->id));
+  EXPECT_EQ(catalog_->heartbeat("web", added->id).error().code, ErrorCode::kConflict);  // not a ttl check
+  // The health checker's verdicts go through the service's thresholds (2 passes in by default).
+  web->recordHealthCheck(added->id, true);
+  EXPECT_FALSE(servers("web")[0].healthy);
+  web->recordHealthCheck(added->id, true);
+  EXPECT_TRUE(servers("web")[0].healthy);
+  clock_.advance(10s);
+  EXPECT_EQ(catalog_->sweepChecks(), 0u);  // passing: never due
+  for (int i = 0; i < 3; ++i) web->recordHealthCheck(added->id, false);
+  EXPECT_FALSE(servers("web")[0].healthy);
+  catalog_->sweepChecks();  // notes the critical verdict
+  clock_.advance(2999ms);
+  EXPECT_EQ(catalog_->sweepChecks(), 0u);
+  clock_.advance(1ms);
+  EXPECT_EQ(catalog_->sweepChecks(), 1u);
+  EXPECT_TRUE(servers("web").empty());
+  EXPECT_TRUE(repo_->listServers("web").value().empty());
+  EXPECT_TRUE(hasEvent("server", "deregistered"));
+}
+
+TEST_F(CatalogTest, ATcpCheckedServerThatNeverPassesIsDeregisteredAfterItsLimit) {
+  auto added = catalog_->addServer("web", "127.0.0.1", 9001, 1, Catalog::IfMissing::kCreate,
+                                   probedRegistration("tcp", 1000));
+  ASSERT_TRUE(added.has_value());
+  clock_.advance(999ms);
+  EXPECT_EQ(catalog_->sweepChecks(), 0u);
+  clock_.advance(1ms);
+  EXPECT_EQ(catalog_->sweepChecks(), 1u);
+  EXPECT_TRUE(servers("web").empty());
+}
+
 TEST_F(CatalogTest, HeartbeatErrors) {
   auto plain = catalog_->addServer("web", "127.0.0.1", 9001, 1, Catalog::IfMissing::kCreate);
   ASSERT_TRUE(plain.has_value());

@@ -47,6 +47,7 @@ using ballast::proxy::ProbeRequest;
 using ballast::proxy::ProbeResult;
 using ballast::proxy::Registry;
 using ballast::proxy::Service;
+using ballast::proxy::ServerCheckSpec;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 // A loopback HTTP server whose behaviour the test switches at any time.
@@ -335,18 +336,75 @@ TEST(HealthCheckerProbe, TcpModeFailsOnARefusedConnection) {
   EXPECT_EQ(result.reason, "connection refused");
 }
 
-TEST_F(HealthCheckerTest, ServersWithTheirOwnCheckAreSkipped) {
+TEST_F(HealthCheckerTest, ServersWithATtlCheckAreSkipped) {
   TestBackend own(io_);
   TestBackend checked(io_);
   auto service = addService(fastSpec("api"));
   const auto ownId = addServer(*service, own.port());
-  service->setOwnCheck(ownId, true);
+  service->setOwnCheck(ownId, ServerCheckSpec{"ttl", 1000, 0});
   addServer(*service, checked.port());
 
   ASSERT_TRUE(runUntil([&] { return checked.requests() >= 3; }));
   EXPECT_EQ(own.accepted(), 0);
   EXPECT_FALSE(hasResult(ownId));
   EXPECT_EQ(checker_.trackedServers(), 1u);
+}
+
+ServerCheckSpec ownCheck(std::string type, std::string path = "/health") {
+  ServerCheckSpec check;
+  check.type = std::move(type);
+  check.path = std::move(path);
+  check.interval = 20;
+  check.timeout = 500;
+  return check;
+}
+
+TEST_F(HealthCheckerTest, AnOwnHttpCheckProbesItsPathEvenWithTheServiceCheckOff) {
+  TestBackend backend(io_);
+  auto spec = fastSpec("api");
+  spec.healthCheck.enabled = false;
+  auto service = addService(spec);
+  const auto id = addServer(*service, backend.port());
+  service->setOwnCheck(id, ownCheck("http", "/own/ready"));
+  service->setCheckVerdict(id, false);  // as the catalog does: critical until proven otherwise
+
+  // Two passes (the service's healthyThreshold) bring it in.
+  ASSERT_TRUE(runUntil([&] { return isHealthy(*service, id); }));
+  EXPECT_GE(backend.requests(), 2);
+  EXPECT_TRUE(backend.lastRequest().starts_with("GET /own/ready HTTP/1.1\r\n")) << backend.lastRequest();
+  EXPECT_EQ(healthEvents(id, "healthy"), 1);
+
+  // Failing probes take it out after unhealthyThreshold of them.
+  backend.answer(500);
+  ASSERT_TRUE(runUntil([&] { return !isHealthy(*service, id); }));
+  EXPECT_GE(backend.answered(500), 3);
+}
+
+TEST_F(HealthCheckerTest, AnOwnTcpCheckOnlyConnects) {
+  TestBackend backend(io_);
+  backend.setMode(TestBackend::Mode::kHang);  // never answers HTTP: only a connect check can pass
+  auto service = addService(fastSpec("api"));
+  const auto id = addServer(*service, backend.port());
+  service->setOwnCheck(id, ownCheck("tcp"));
+  service->setCheckVerdict(id, false);
+
+  ASSERT_TRUE(runUntil([&] { return isHealthy(*service, id) && backend.accepted() >= 2; }));
+  EXPECT_EQ(backend.requests(), 0);
+  EXPECT_TRUE(checker_.lastResult(id)->passed);
+}
+
+TEST_F(HealthCheckerTest, AnOwnTcpCheckOnAClosedPortStaysCritical) {
+  auto service = addService(fastSpec("api"));
+  const auto id = addServer(*service, refusingPort(io_));
+  service->setOwnCheck(id, ownCheck("tcp"));
+  service->setCheckVerdict(id, false);
+
+  ASSERT_TRUE(runUntil([&] { return hasResult(id); }));
+  ASSERT_TRUE(runUntil([&] { return checker_.probesLaunched() >= 5; }));
+  EXPECT_FALSE(checker_.lastResult(id)->passed);
+  EXPECT_EQ(checker_.lastResult(id)->reason, "connection refused");
+  EXPECT_FALSE(isHealthy(*service, id));
+  EXPECT_EQ(healthEvents(id, "healthy"), 0);
 }
 
 TEST_F(HealthCheckerTest, ResolvesHostNames) {

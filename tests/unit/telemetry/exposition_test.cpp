@@ -80,3 +80,28 @@ TEST(Exposition, HistogramWithoutLabels) {
   EXPECT_EQ(w.text().substr(0, w.text().find('\n')), "h_bucket{le=\"0.001\"} 0");
   EXPECT_NE(w.text().find("\nh_sum 0\nh_count 0\n"), std::string::npos);
 }
+
+TEST(Exposition, SummaryQuantilesOverTheWindowAndTotalsSinceStart) {
+  ballast::core::SimulatedClock clock;
+  LatencyWindow window;
+  for (int i = 0; i < 98; ++i) window.record(std::chrono::milliseconds(1), clock.now());
+  for (int i = 0; i < 2; ++i) window.record(std::chrono::milliseconds(1000), clock.now());
+  ExpositionWriter w;
+  w.family("s_seconds", MetricType::kSummary, "S.");
+  w.summary("s_seconds", {{"server", "a"}}, window, clock.now());
+  // Quantiles are the middles of their buckets: 960-1023 µs for 1 ms, 983040-1048575 µs for 1 s.
+  EXPECT_EQ(w.text(),
+            "# HELP s_seconds S.\n# TYPE s_seconds summary\n"
+            "s_seconds{server=\"a\",quantile=\"0.5\"} 0.0009915\n"
+            "s_seconds{server=\"a\",quantile=\"0.95\"} 0.0009915\n"
+            "s_seconds{server=\"a\",quantile=\"0.99\"} 1.0158075\n"
+            "s_seconds_sum{server=\"a\"} 2.098\n"
+            "s_seconds_count{server=\"a\"} 100\n");
+  // Two minutes later the window is empty (NaN quantiles); the totals stay.
+  clock.advance(std::chrono::minutes(2));
+  ExpositionWriter later;
+  later.summary("s_seconds", {}, window, clock.now());
+  EXPECT_EQ(later.text(),
+            "s_seconds{quantile=\"0.5\"} NaN\ns_seconds{quantile=\"0.95\"} NaN\ns_seconds{quantile=\"0.99\"} NaN\n"
+            "s_seconds_sum 2.098\ns_seconds_count 100\n");
+}

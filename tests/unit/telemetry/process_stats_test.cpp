@@ -19,6 +19,8 @@ TEST(ProcessStats, ParsesProcSelfStatWithAnAwkwardCommandName) {
   EXPECT_EQ(f->startTicks, 9000u);
   EXPECT_EQ(f->virtualBytes, 104857600u);
   EXPECT_EQ(f->residentPages, 2560u);
+  EXPECT_EQ(f->state, 'S');
+  EXPECT_EQ(f->processGroup, 1234);
 }
 
 TEST(ProcessStats, RejectsTruncatedOrMalformedStat) {
