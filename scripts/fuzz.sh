@@ -13,7 +13,7 @@ TARGETS=(jwt_verifier_fuzz json_body_fuzz http1_parser_fuzz)
 scripts/install-deps.sh --fuzz
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCMAKE_CXX_COMPILER=clang++-16 \
-      -DBALLAST_FUZZ=ON -DBALLAST_TESTS=OFF >/dev/null
+      -DBALLAST_FUZZ=ON -DBALLAST_TESTS=OFF -DBALLAST_PCH=OFF >/dev/null
 cmake --build "$BUILD_DIR" -j "$(nproc)" --target "${TARGETS[@]}"
 
 scratch=$(mktemp -d)

@@ -11,6 +11,8 @@ PACKAGES=(
   nlohmann-json3-dev libhiredis-dev libcurl4-openssl-dev
   # tests
   libgtest-dev libgmock-dev redis-server curl
+  # promtool (checks /metrics in the observability tests)
+  prometheus
 )
 if [[ "${1:-}" == "--bench" ]]; then
   PACKAGES+=(wrk nginx-light haproxy redis-tools testssl.sh)
@@ -38,7 +40,7 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # Debian may start the packaged servers on install; ballast's tests and
 # benchmarks start their own on free ports, so stop the ones just installed.
-for pair in redis-server:redis-server nginx-light:nginx haproxy:haproxy; do
+for pair in redis-server:redis-server nginx-light:nginx haproxy:haproxy prometheus:prometheus; do
   if [[ " ${missing[*]} " == *" ${pair%%:*} "* ]]; then
     $SUDO service "${pair##*:}" stop >/dev/null 2>&1 || true
   fi

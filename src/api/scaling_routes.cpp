@@ -126,6 +126,13 @@ void registerScalingRoutes(AdminApi& api, scaling::ScalingController& controller
           [&controller](RequestContext&) -> core::Result<Reply> {
             return Reply{.data = controller.recommendations()};
           });
+
+  api.add("POST", base + "/recommendations/:service/apply", Role::kAdmin,
+          [&controller](RequestContext& ctx) -> core::Result<Reply> {
+            auto applied = controller.applyRecommendation(ctx.param("service"));
+            if (!applied) return std::unexpected(applied.error());
+            return Reply{.data = *applied};
+          });
 }
 
 }  // namespace ballast::api

@@ -399,6 +399,7 @@ int Daemon::run() {
   periodic.push_back(std::make_unique<Periodic>(p.control, 1s, [&p] { p.alerts->tick(p.alertSources->collect()); }));
   // The autoscaler: instances reaped, probed, admitted and retired; decisions every second.
   periodic.push_back(std::make_unique<Periodic>(p.control, 200ms, [&p] { p.scaling->controller->tick(); }));
+  periodic.push_back(std::make_unique<Periodic>(p.control, 1s, [&p] { p.scaling->refreshScrapeTargets(); }));
   // Expired memory-cache entries (reads drop them lazily too).
   periodic.push_back(std::make_unique<Periodic>(p.control, 1s, [&p] { p.cache->sweepExpired(10000); }));
   p.healthChecker = std::make_unique<proxy::ActiveHealthChecker>(p.control, *p.registry, clock,

@@ -46,6 +46,13 @@ std::unique_ptr<ScalingParts> makeScaling(const core::Config& config, store::Sto
   controller->setWake(
       [&control, controller] { boost::asio::post(control, [controller] { controller->tick(); }); });
   parts->infrastructure = std::make_unique<ballast::Infrastructure>(*parts->controller);
+  parts->scraper = std::make_unique<scaling::MetricScraper>(
+      scaling::MetricScraper::Options{}, scaling::httpFetch(),
+      [controller](const scaling::ScrapeTarget& target, double value) {
+        // A value the controller refuses (negative, NaN) is simply not used.
+        (void)controller->pushMetric(target.service, target.metric, value, target.instance);
+      });
+  parts->scraper->start();
   return parts;
 }
 

@@ -23,6 +23,11 @@ struct ScalingParts {
   std::unique_ptr<store::ScalingRepository> repo;
   std::unique_ptr<scaling::ScalingController> controller;
   std::unique_ptr<ballast::Infrastructure> infrastructure;
+  // Reads scraped custom metrics into the controller (its targets are
+  // refreshed by refreshScrapeTargets on the control loop).
+  std::unique_ptr<scaling::MetricScraper> scraper;
+
+  void refreshScrapeTargets() { scraper->setTargets(controller->scrapeTargets()); }
 };
 
 // `control` is the control loop (probes run on it); everything given must

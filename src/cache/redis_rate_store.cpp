@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "cache/backoff.h"
 
 namespace ballast::cache {
 
@@ -32,9 +31,18 @@ RedisRateStore::RedisRateStore(Options options, security::RateStore& fallback, c
                                StateListener listener)
     : options_(std::move(options)),
       fallback_(fallback),
-      random_(random),
       listener_(std::move(listener)),
-      pool_(options_.endpoint, std::max<size_t>(1, options_.poolSize)) {}
+      pool_(options_.endpoint, std::max<size_t>(1, options_.poolSize)),
+      link_({options_.pingInterval, options_.backoffInitial, options_.backoffMax}, random,
+            {.connect = [this] { return connect(); },
+             .ping =
+                 [this] {
+                   auto lease = pool_.acquire(options_.endpoint.commandTimeout);
+                   if (!lease) return;
+                   if (auto pong = (*lease)->command({"PING"}); !pong) link_.markDown(pong.error().message);
+                 },
+             .dropConnections = [this] { pool_.closeAll(); },
+             .listener = listener_}) {}
 
 RedisRateStore::~RedisRateStore() {
   stop();
@@ -44,21 +52,14 @@ void RedisRateStore::start() {
   // Down from the start: said once, as a change from up would be.
   if (!connect() && listener_)
     listener_(false, "cannot connect to Redis at " + options_.endpoint.address());
-  monitor_ = std::thread([this] { monitor(); });
+  link_.start();
 }
 
-void RedisRateStore::stop() {
-  {
-    std::lock_guard lock(monitorMu_);
-    stopping_ = true;
-  }
-  monitorWake_.notify_all();
-  if (monitor_.joinable()) monitor_.join();
-}
+void RedisRateStore::stop() { link_.stop(); }
 
 security::RateDecision RedisRateStore::take(std::string_view key,
                                             const security::RatePolicy& policy) {
-  if (up_.load()) {
+  if (link_.up()) {
     auto decision = evaluate(key, policy);
     if (decision) return *decision;
   }
@@ -85,7 +86,7 @@ core::Result<security::RateDecision> RedisRateStore::evaluate(std::string_view k
     reply = (*lease)->command({"EVAL", kScript, "1", redisKey, intervalArg, windowArg});
   }
   if (!reply) {
-    markDown(reply.error().message);
+    link_.markDown(reply.error().message);
     return std::unexpected(reply.error());
   }
   if (!reply->isArray() || reply->elements.size() != 4) {
@@ -110,45 +111,8 @@ bool RedisRateStore::connect() {
     if (!loaded || !loaded->isString()) return false;
     sha_ = loaded->text;  // the script's SHA-1: the same on every server and every connect
   }
-  markUp();
+  link_.markUp();
   return true;
-}
-
-void RedisRateStore::markDown(const std::string& reason) {
-  if (!up_.exchange(false)) return;
-  pool_.closeAll();
-  {
-    std::lock_guard lock(monitorMu_);  // so the monitor cannot miss the wake-up
-  }
-  monitorWake_.notify_all();
-  if (listener_) listener_(false, reason);
-}
-
-void RedisRateStore::markUp() {
-  if (up_.exchange(true)) return;
-  if (listener_) listener_(true, {});
-}
-
-void RedisRateStore::monitor() {
-  Backoff backoff(options_.backoffInitial, options_.backoffMax, random_);
-  std::unique_lock lock(monitorMu_);
-  while (!stopping_) {
-    const bool wasUp = up_.load();
-    const core::Millis wait = wasUp ? options_.pingInterval : backoff.next();
-    monitorWake_.wait_for(lock, wait, [&] { return stopping_ || (wasUp && !up_.load()); });
-    if (stopping_) break;
-    lock.unlock();
-    if (!wasUp) {
-      if (connect()) backoff.reset();
-    } else if (up_.load()) {
-      auto lease = pool_.acquire(options_.endpoint.commandTimeout);
-      if (lease) {
-        auto pong = (*lease)->command({"PING"});
-        if (!pong) markDown(pong.error().message);
-      }
-    }
-    lock.lock();
-  }
 }
 
 }  // namespace ballast::cache

@@ -24,6 +24,7 @@
 #include <string>
 #include <thread>
 
+#include "cache/redis_link.h"
 #include "cache/redis_pool.h"
 #include "core/random.h"
 #include "security/rate_limiter.h"
@@ -56,7 +57,7 @@ class RedisRateStore final : public security::RateStore {
   // Connects once (bounded by connectTimeout) and starts the monitor.
   void start();
   void stop();
-  bool up() const { return up_.load(); }
+  bool up() const { return link_.up(); }
 
   security::RateDecision take(std::string_view key, const security::RatePolicy& policy) override;
 
@@ -65,22 +66,13 @@ class RedisRateStore final : public security::RateStore {
   core::Result<security::RateDecision> evaluate(std::string_view key,
                                                 const security::RatePolicy& policy);
   bool connect();
-  void markDown(const std::string& reason);
-  void markUp();
-  void monitor();
 
   const Options options_;
   security::RateStore& fallback_;
-  core::Random& random_;
   const StateListener listener_;
   RedisPool pool_;
-  std::string sha_;  // written once, before up_ first turns true
-  std::atomic<bool> up_{false};
-
-  std::mutex monitorMu_;
-  std::condition_variable monitorWake_;
-  bool stopping_ = false;  // guarded by monitorMu_
-  std::thread monitor_;
+  std::string sha_;  // written once, before the link first turns up
+  RedisLink link_;   // last: its monitor thread stops first
 };
 
 }  // namespace ballast::cache

@@ -31,27 +31,28 @@ RedisTier::RedisTier(const RedisOptions& options, std::string nodeId, core::Rand
       channel_(keys_.channel()),
       nodeId_(std::move(nodeId)),
       random_(random),
-      listener_(std::move(listener)),
-      pool_(endpointOf(options), checkedPoolSize(options.poolSize)) {}
+      pool_(endpointOf(options), checkedPoolSize(options.poolSize)),
+      link_({options.pingInterval, options.backoffInitial, options.backoffMax}, random,
+            {.connect = [this] { return connect(); },
+             .ping =
+                 [this] {
+                   const RedisArgs ping[] = {{"PING"}};
+                   (void)run(ping);  // a failure marks the tier down
+                 },
+             .dropConnections = [this] { pool_.closeAll(); },
+             .listener = std::move(listener)}) {}
 
 RedisTier::~RedisTier() { stop(); }
 
 void RedisTier::start() {
   connect();
-  monitor_ = std::thread([this] { monitor(); });
+  link_.start();
 }
 
-void RedisTier::stop() {
-  {
-    std::lock_guard lock(monitorMu_);
-    stopping_ = true;
-  }
-  monitorWake_.notify_all();
-  if (monitor_.joinable()) monitor_.join();
-}
+void RedisTier::stop() { link_.stop(); }
 
 core::Result<std::vector<RedisValue>> RedisTier::run(std::span<const RedisArgs> commands) {
-  if (!up_.load()) return core::fail(core::ErrorCode::kUnavailable, "Redis is unavailable");
+  if (!link_.up()) return core::fail(core::ErrorCode::kUnavailable, "Redis is unavailable");
   auto lease = pool_.acquire(options_.commandTimeout);
   if (!lease) {
     noteError(lease.error().message);
@@ -61,7 +62,7 @@ core::Result<std::vector<RedisValue>> RedisTier::run(std::span<const RedisArgs> 
   auto replies = (*lease)->pipeline(commands);
   if (!replies) {
     noteError(replies.error().message);
-    markDown(replies.error().message);
+    link_.markDown(replies.error().message);
     return replies;
   }
   for (const auto& reply : *replies) {
@@ -217,7 +218,7 @@ core::Result<size_t> RedisTier::clear() {
 }
 
 RedisTierStats RedisTier::stats() const {
-  RedisTierStats out{up_.load(), commands_.load(), errors_.load(), {}};
+  RedisTierStats out{link_.up(), commands_.load(), errors_.load(), {}};
   std::lock_guard lock(errorMu_);
   out.lastError = lastError_;
   return out;
@@ -229,47 +230,13 @@ void RedisTier::noteError(const std::string& message) {
   lastError_ = message;
 }
 
-void RedisTier::markDown(const std::string& reason) {
-  if (!up_.exchange(false)) return;
-  pool_.closeAll();
-  {
-    std::lock_guard lock(monitorMu_);  // so the monitor cannot miss the wake-up
-  }
-  monitorWake_.notify_all();
-  if (listener_) listener_(false, reason);
-}
-
-void RedisTier::markUp() {
-  if (up_.exchange(true)) return;
-  if (listener_) listener_(true, {});
-}
-
 bool RedisTier::connect() {
   if (auto connected = pool_.reconnect(); !connected) {
     noteError(connected.error().message);
     return false;
   }
-  markUp();
+  link_.markUp();
   return true;
-}
-
-void RedisTier::monitor() {
-  Backoff backoff(options_.backoffInitial, options_.backoffMax, random_);
-  std::unique_lock lock(monitorMu_);
-  while (!stopping_) {
-    const bool wasUp = up_.load();
-    const core::Millis wait = wasUp ? options_.pingInterval : backoff.next();
-    monitorWake_.wait_for(lock, wait, [&] { return stopping_ || (wasUp && !up_.load()); });
-    if (stopping_) break;
-    lock.unlock();
-    if (!wasUp) {
-      if (connect()) backoff.reset();
-    } else if (up_.load()) {
-      const RedisArgs ping[] = {{"PING"}};
-      (void)run(ping);  // a failure marks the tier down
-    }
-    lock.lock();
-  }
 }
 
 }  // namespace ballast::cache

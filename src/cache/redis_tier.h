@@ -34,6 +34,7 @@
 
 #include "cache/key_space.h"
 #include "cache/redis_options.h"
+#include "cache/redis_link.h"
 #include "cache/redis_pool.h"
 #include "cache/redis_replies.h"
 #include "core/error.h"
@@ -63,7 +64,7 @@ class RedisTier {
   // Connects the pool once (bounded by connectTimeout) and starts the monitor.
   void start();
   void stop();
-  bool up() const { return up_.load(); }
+  bool up() const { return link_.up(); }
 
   core::Result<std::optional<StoredValue>> get(std::string_view key);
   // One round trip for all keys; results in the order of `keys`.
@@ -89,10 +90,7 @@ class RedisTier {
   template <typename T>
   core::Result<T> checked(core::Result<T> result);
   void noteError(const std::string& message);
-  void markDown(const std::string& reason);
-  void markUp();
   bool connect();
-  void monitor();
   // With a sealer: `value` sealed for `redisKey` (else `value` itself).
   std::string_view sealed(std::string_view redisKey, std::string_view value, std::string& storage) const;
   // With a sealer: the opened value, or nullopt (a miss) when it does not open.
@@ -105,18 +103,12 @@ class RedisTier {
   const std::string channel_;
   const std::string nodeId_;
   core::Random& random_;
-  const StateListener listener_;
   RedisPool pool_;
-  std::atomic<bool> up_{false};
   std::atomic<uint64_t> commands_{0};
   std::atomic<uint64_t> errors_{0};
   mutable std::mutex errorMu_;
   std::string lastError_;  // guarded by errorMu_
-
-  std::mutex monitorMu_;
-  std::condition_variable monitorWake_;
-  bool stopping_ = false;  // guarded by monitorMu_
-  std::thread monitor_;
+  RedisLink link_;  // last: its monitor thread stops first
 };
 
 }  // namespace ballast::cache

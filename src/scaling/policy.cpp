@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace ballast::scaling {
 
@@ -81,6 +82,29 @@ void readPolicies(core::JsonReader r, ScalingPolicy& policy) {
   r.rejectUnknown();
 }
 
+bool isPrometheusMetricName(std::string_view name) {
+  if (name.empty()) return false;
+  auto head = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':'; };
+  return head(name.front()) && std::all_of(name.begin() + 1, name.end(), [&](char c) {
+           return head(c) || std::isdigit(static_cast<unsigned char>(c));
+         });
+}
+
+MetricScrape readScrape(core::JsonReader& metric) {
+  MetricScrape scrape;
+  core::JsonReader s = metric.object("scrape");
+  if (auto path = s.string("path", {.minLength = 1, .maxLength = 256})) {
+    if (!path->starts_with('/')) s.addError("path", "must start with '/'");
+    scrape.path = *path;
+  }
+  if (auto name = s.string("metric", {.minLength = 1, .maxLength = 128})) {
+    if (!isPrometheusMetricName(*name)) s.addError("metric", "must be a Prometheus metric name");
+    scrape.metric = *name;
+  }
+  s.rejectUnknown();
+  return scrape;
+}
+
 void readCustomMetrics(core::JsonReader& r, ScalingPolicy& policy) {
   const core::Json* list = r.array("customMetrics", false);
   if (list == nullptr) return;
@@ -105,6 +129,8 @@ void readCustomMetrics(core::JsonReader& r, ScalingPolicy& policy) {
       if (*v <= 0) m.addError("target", "must be greater than 0");
       target.target = *v;
     }
+    if (const core::Json* raw = m.any("scrape", false); raw != nullptr && !raw->is_null())
+      target.scrape = readScrape(m);
     m.rejectUnknown();
     metrics.push_back(std::move(target));
   }
@@ -300,8 +326,11 @@ core::Json toJson(const std::vector<RatePolicy>& policies) {
 
 core::Json toJson(const ScalingPolicy& policy) {
   core::Json custom = core::Json::array();
-  for (const auto& m : policy.customMetrics)
-    custom.push_back({{"name", m.name}, {"target", m.target}});
+  for (const auto& m : policy.customMetrics) {
+    core::Json entry = {{"name", m.name}, {"target", m.target}};
+    if (m.scrape) entry["scrape"] = {{"path", m.scrape->path}, {"metric", m.scrape->metric}};
+    custom.push_back(std::move(entry));
+  }
   core::Json rules = {{"scaleUp", toJson(policy.scaleUp.policies)},
                       {"scaleDown", toJson(policy.scaleDown.policies)}};
   if (policy.scaleUp.select == policy.scaleDown.select) {

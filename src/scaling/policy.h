@@ -75,9 +75,17 @@ struct DirectionRules {
   SelectPolicy select = SelectPolicy::kMax;
 };
 
+// Where ballast reads a custom metric itself: each ready instance's Prometheus
+// endpoint, the samples of `metric` summed over their labels.
+struct MetricScrape {
+  std::string path = "/metrics";
+  std::string metric;  // the exposition's metric name; empty = the custom metric's name
+};
+
 struct CustomMetricTarget {
   std::string name;   // letters, digits, '_', '.', '-', ':'; 1-64 characters
   double target = 0;  // per-instance average
+  std::optional<MetricScrape> scrape;  // absent: values are pushed through the API
 };
 
 enum class PredictiveMode { kOff, kForecastOnly, kForecastAndScale };

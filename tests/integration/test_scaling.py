@@ -301,6 +301,19 @@ class ProcessScalingTest(unittest.TestCase):
         r = self.req("GET", "/api/infrastructure/scaling/recommendations", token=self.viewer)
         self.assertEqual(r.status, 200, r.body)
         self.assertIn("canApply", r.json["data"][0]["limits"])
+        apply = "/api/infrastructure/scaling/recommendations/{}/apply"
+        r = self.req("POST", apply.format("fixed"))
+        self.assertEqual(r.status, 409, r.body)
+        self.assertEqual(self.req("POST", apply.format("nope")).status, 404)
+        self.assertEqual(self.req("POST", apply.format(SCALED), token=self.operator).status, 403)
+        r = self.req("POST", apply.format(SCALED))
+        if r.status == 409:  # fewer than 30 usage samples so far
+            self.assertIn("no recommendation", r.json["error"]["message"])
+        elif r.status == 200:  # a host where ballast manages cgroup v2
+            self.assertTrue(r.json["data"]["instances"], r.body)
+        else:  # this machine's cgroups: said plainly
+            self.assertEqual(r.status, 503, r.body)
+            self.assertIn("cgroup", r.json["error"]["message"])
         dash = self.req("GET", "/api/infrastructure/dashboard", token=self.viewer).json["data"]["scaling"]
         self.assertEqual(dash["services"][0]["service"], SCALED)
 
@@ -352,6 +365,61 @@ class AdoptionTest(unittest.TestCase):
                 kill_group(pid)
             b.cleanup()
             fixed.stop()
+
+
+class ScrapedMetricTest(unittest.TestCase):
+    """A custom metric read from the instances' own /metrics drives the count."""
+
+    def test_a_scraped_gauge_scales_out_and_back(self):
+        command = f"exec {sys.executable} {BACKEND} --port {{port}} --name {{instance}}"
+        config = (
+            "services:\n"
+            "  - name: scraped\n"
+            "    routes: [{pathPrefix: /scraped}]\n"
+            f"    provider: {{type: process, command: \"{command}\", stopGracePeriod: 5000, stopOnExit: true}}\n"
+            "    scaling: {enabled: true, minInstances: 1, maxInstances: 3, targetCpuPercent: 0,"
+            " targetMemoryPercent: 0, cooldown: 500, scaleDownStabilization: 2000,"
+            " customMetrics: [{name: queue, target: 10, scrape: {metric: backend_queue}}]}\n"
+        )
+        b = Ballast(config=config)
+        pids = set()
+        try:
+            b.start()
+            viewer = b.token("viewer")
+
+            def ready(count):
+                def check():
+                    for s in b.request("GET", "/api/infrastructure/scaling/status", token=viewer).json["data"]:
+                        if s["service"] != "scraped":
+                            continue
+                        pids.update(i["pid"] for i in s["instances"] if i.get("pid"))
+                        if s["ready"] == count and s["current"] == count and s["draining"] == 0:
+                            return s
+                    return None
+                return check
+            first = wait_until(ready(1), 30, interval=0.1, message="1 ready instance")
+            port = first["instances"][0]["port"]
+            # 25 queued on one instance over a target of 10 per instance: ceil(1 x 25 / 10) = 3.
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("POST", "/control/gauge?name=queue&value=25")
+            self.assertEqual(conn.getresponse().status, 200)
+            conn.close()
+            wait_until(ready(3), 30, interval=0.1, message="3 ready instances on the scraped gauge")
+            events = b.request("GET", "/api/infrastructure/scaling/events?limit=20", token=viewer).json["data"]
+            ups = [e for e in events if e["type"] == "scale-up" and e["to"] == 3]
+            self.assertTrue(ups, events)
+            self.assertEqual(ups[0]["trigger"], "custom:queue")
+            # The new instances report no queue and the first one drops to 0: back to the minimum.
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("POST", "/control/gauge?name=queue&value=0")
+            self.assertEqual(conn.getresponse().status, 200)
+            conn.close()
+            wait_until(ready(1), 30, interval=0.1, message="back to 1 instance")
+        finally:
+            b.stop()
+            for pid in pids:
+                kill_group(pid)
+            b.cleanup()
 
 
 def http_get(port, path):

@@ -11,6 +11,7 @@
 #include "core/time_format.h"
 #include "scaling/control/service_extensions.h"
 #include "scaling/control/vertical_support.h"
+#include "scaling/providers/process_provider.h"
 #include "scaling/providers/provider_spec.h"
 
 namespace ballast::scaling {
@@ -952,6 +953,66 @@ core::Status ScalingController::pushMetric(const std::string& serviceName,
   if (!deps_.catalog.registry().find(serviceName)) return std::unexpected(notFound(serviceName));
   pushed_[serviceName][metricName][instance.value_or("")] = {value, deps_.clock.now()};
   return {};
+}
+
+core::Result<core::Json> ScalingController::applyRecommendation(const std::string& serviceName) {
+  std::lock_guard lock(mu_);
+  auto it = services_.find(serviceName);
+  if (it == services_.end()) return std::unexpected(notFound(serviceName));
+  ServiceState& state = *it->second;
+  if (!state.provider) {
+    return core::fail(core::ErrorCode::kConflict,
+                      fmt::format("{} has no instance provider: its servers are added by hand", serviceName));
+  }
+  auto* process = dynamic_cast<ProcessProvider*>(state.provider.get());
+  if (process == nullptr) {
+    return core::fail(core::ErrorCode::kConflict,
+                      fmt::format("{} uses the {} provider: limits apply to process instances only",
+                                  serviceName, state.provider->type()));
+  }
+  const auto advice = state.vertical->recommendation();
+  if (!advice) {
+    return core::fail(core::ErrorCode::kConflict,
+                      fmt::format("no recommendation for {} yet ({} usage samples so far)", serviceName,
+                                  state.vertical->samples()));
+  }
+  if (auto supported = process->resourceLimitsSupported(); !supported) return std::unexpected(supported.error());
+  const auto cpuMillicores = static_cast<int64_t>(std::ceil(advice->cpuPercent.upperBound * 10));
+  const auto memoryBytes = static_cast<int64_t>(std::ceil(advice->memoryBytes.upperBound));
+  core::Json applied = core::Json::array();
+  for (const auto& [id, managed] : state.instances) {
+    if (managed.phase != Managed::Phase::kStarting && managed.phase != Managed::Phase::kReady) continue;
+    if (auto s = process->applyResourceLimits(id, cpuMillicores, memoryBytes); !s) return std::unexpected(s.error());
+    applied.push_back(id);
+  }
+  note(serviceName, "info",
+       fmt::format("Resource limits of {} set to {} millicores and {} bytes on {} instance(s)", serviceName,
+                   cpuMillicores, memoryBytes, applied.size()));
+  return core::Json{{"service", serviceName},
+                    {"cpuMillicores", cpuMillicores},
+                    {"memoryBytes", memoryBytes},
+                    {"instances", applied}};
+}
+
+std::vector<ScrapeTarget> ScalingController::scrapeTargets() const {
+  std::lock_guard lock(mu_);
+  std::vector<ScrapeTarget> out;
+  for (const auto& [name, state] : services_) {
+    if (!state->autoscaler) continue;
+    for (const auto& custom : state->autoscaler->policy().customMetrics) {
+      if (!custom.scrape) continue;
+      for (const auto& [id, managed] : state->instances) {
+        if (managed.phase != Managed::Phase::kReady) continue;
+        out.push_back({name, id, custom.name,
+                       fmt::format("http://{}:{}{}", managed.instance.host, managed.instance.port,
+                                   custom.scrape->path),
+                       custom.scrape->metric.empty() ? custom.name : custom.scrape->metric});
+      }
+    }
+  }
+  // Grouped by URL, so that the scraper fetches a shared endpoint once.
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.url < b.url; });
+  return out;
 }
 
 core::Json ScalingController::recommendations() const {

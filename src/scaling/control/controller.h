@@ -40,6 +40,7 @@
 #include "proxy/events.h"
 #include "proxy/probe.h"
 #include "scaling/autoscaler.h"
+#include "scaling/control/metric_scraper.h"
 #include "scaling/control/service_metrics.h"
 #include "scaling/instance_provider.h"
 #include "scaling/policy.h"
@@ -139,7 +140,16 @@ class ScalingController {
   // service's per-instance average.
   core::Status pushMetric(const std::string& service, const std::string& metric, double value,
                           const std::optional<std::string>& instance);
+  // The instance endpoints the policies' scraped custom metrics come from:
+  // every ready instance of a service, per scraped metric.
+  std::vector<ScrapeTarget> scrapeTargets() const;
   core::Json recommendations() const;
+  // Applies the service's vertical recommendation to its live instances as
+  // limits (the upper bounds: a limit at the target would throttle the busiest
+  // tenth of the time). kNotFound, kConflict (not a process provider, or no
+  // recommendation yet), kUnavailable (ballast may not manage cgroups here,
+  // with the reason).
+  core::Result<core::Json> applyRecommendation(const std::string& service);
   std::vector<ServiceScalingCounts> counts() const;
 
   uint64_t subscribe(Listener listener);

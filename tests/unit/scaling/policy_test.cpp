@@ -75,7 +75,8 @@ TEST(ScalingPolicy, ReadsEveryFieldAndRoundTrips) {
     "enabled": true, "minInstances": 1, "maxInstances": 4,
     "targetCpuPercent": 65, "targetMemoryPercent": 0, "targetRequestsPerSecond": 200,
     "targetLatencyP95Ms": 250, "targetConnections": 50,
-    "customMetrics": [{"name": "queue_depth", "target": 30}],
+    "customMetrics": [{"name": "queue_depth", "target": 30},
+                      {"name": "jobs", "target": 5, "scrape": {"path": "/stats/prom", "metric": "worker_jobs"}}],
     "tolerance": 0.05, "cooldown": 10000,
     "scaleUpStabilization": 30000, "scaleDownStabilization": 600000,
     "policies": {"scaleUp": [{"type": "instances", "value": 2, "periodMs": 60000}],
@@ -93,7 +94,11 @@ TEST(ScalingPolicy, ReadsEveryFieldAndRoundTrips) {
   EXPECT_FALSE(p.targetFor("memory").has_value());  // 0: not used
   EXPECT_EQ(p.targetFor("custom:queue_depth"), 30);
   EXPECT_FALSE(p.targetFor("custom:other").has_value());
-  EXPECT_EQ(p.targets().size(), 5u);  // cpu, requests, latency, connections, custom
+  EXPECT_EQ(p.targets().size(), 6u);  // cpu, requests, latency, connections, 2 custom
+  EXPECT_FALSE(p.customMetrics[0].scrape.has_value());  // pushed through the API
+  ASSERT_TRUE(p.customMetrics[1].scrape.has_value());
+  EXPECT_EQ(p.customMetrics[1].scrape->path, "/stats/prom");
+  EXPECT_EQ(p.customMetrics[1].scrape->metric, "worker_jobs");
   EXPECT_EQ(p.cooldown, Millis{10000});
   EXPECT_EQ(p.scaleUp.policies.size(), 1u);
   EXPECT_EQ(p.scaleUp.select, SelectPolicy::kMax);
@@ -108,6 +113,22 @@ TEST(ScalingPolicy, ReadsEveryFieldAndRoundTrips) {
   auto again = parseScalingPolicy(out, defaultPolicy({}), "");
   ASSERT_TRUE(again);
   EXPECT_EQ(toJson(*again), out);
+}
+
+TEST(ScalingPolicy, ScrapeSettingsAreChecked) {
+  const auto json = parse(R"({"customMetrics": [
+    {"name": "a", "target": 1, "scrape": {}},
+    {"name": "b", "target": 1, "scrape": {"path": "metrics", "metric": "9lives", "every": 5}}]})");
+  auto parsed = parseScalingPolicy(json, defaultPolicy({}), "");
+  ASSERT_FALSE(parsed);
+  std::vector<std::string> paths;
+  for (const auto& d : parsed.error().details) paths.push_back(d.path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"/customMetrics/1/scrape/path", "/customMetrics/1/scrape/metric",
+                                             "/customMetrics/1/scrape/every"}));
+  auto fine = parseScalingPolicy(parse(R"({"customMetrics": [{"name": "a", "target": 1, "scrape": {}}]})"),
+                                 defaultPolicy({}), "");
+  ASSERT_TRUE(fine);
+  EXPECT_EQ(fine->customMetrics[0].scrape->path, "/metrics");  // the metric's own name is read there
 }
 
 TEST(ScalingPolicy, ReportsEveryProblemWithItsPath) {
