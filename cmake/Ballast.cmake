@@ -64,8 +64,14 @@ function(ballast_test name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
   ballast_apply_warnings(${name})
-  # Test code gains nothing from -O2 but compile time.
-  target_compile_options(${name} PRIVATE -O0)
+  # Test code gains nothing from -O2 but compile time; several test files are
+  # compiled as one (unity build) so that GoogleTest's and nlohmann's
+  # templates are instantiated once per batch instead of once per file.
+  # (-Wsubobject-linkage would flag every fixture in an anonymous namespace
+  # once its file is no longer the main file.) A file whose local helpers clash
+  # with another's is marked SKIP_UNITY_BUILD_INCLUSION in its folder.
+  target_compile_options(${name} PRIVATE -O0 -Wno-subobject-linkage)
+  set_target_properties(${name} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 6)
   ballast_precompile(${name} test)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 30 PROPERTIES LABELS unit)
 endfunction()
