@@ -139,8 +139,12 @@ class Ballast:
         assert result.returncode == 0, result.stderr
         return result.stdout.strip()
 
+    def connect(self, timeout):
+        """A connection to the admin API (TLS subclasses override it)."""
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
     def request(self, method, path, body=None, headers=None, token=None, timeout=10):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        conn = self.connect(timeout)
         try:
             hdrs = dict(headers or {})
             if token:

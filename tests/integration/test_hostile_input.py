@@ -48,6 +48,31 @@ def openssl(*args, stdin=None):
     return subprocess.run(["openssl", *args], input=stdin, capture_output=True, check=True, timeout=30).stdout
 
 
+
+def dribble_headers(port, start):
+    """Sends `start`, then one header line per 100 ms (40 at most) — slower than
+    a 500 ms header timeout allows — and returns (what came back, seconds)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        started = time.monotonic()
+        s.sendall(start)
+        answer = b""
+        for i in range(40):
+            try:
+                s.sendall(b"X-Slow-%d: y\r\n" % i)
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            s.settimeout(0.1)
+            try:
+                chunk = s.recv(4096)
+            except socket.timeout:
+                continue
+            if not chunk:
+                break
+            answer += chunk
+            if b"\r\n\r\n" in answer:
+                break
+        return answer, time.monotonic() - started
+
 class RsaKey:
     """An RSA key pair made for this test run with the openssl CLI (nothing committed)."""
 
@@ -166,27 +191,7 @@ security:
     # --- slowloris ---------------------------------------------------------
 
     def test_slowloris_is_cut_off_at_the_header_timeout(self):
-        with socket.create_connection(("127.0.0.1", self.ballast.port), timeout=5) as s:
-            started = time.monotonic()
-            s.sendall(b"GET /api/infrastructure/health HTTP/1.1\r\nHost: x\r\n")
-            answer = b""
-            # Dribble a header line slower than the 500 ms header timeout allows in total.
-            for i in range(40):
-                try:
-                    s.sendall(b"X-Slow-%d: y\r\n" % i)
-                except (BrokenPipeError, ConnectionResetError):
-                    break
-                s.settimeout(0.1)
-                try:
-                    chunk = s.recv(4096)
-                except socket.timeout:
-                    continue
-                if not chunk:
-                    break
-                answer += chunk
-                if b"\r\n\r\n" in answer:
-                    break
-            elapsed = time.monotonic() - started
+        answer, elapsed = dribble_headers(self.ballast.port, b"GET /api/infrastructure/health HTTP/1.1\r\nHost: x\r\n")
         self.assertEqual(status_of(answer), 408, answer[:200])
         self.assertLess(elapsed, 3.0)
         # The server is fine afterwards.
@@ -394,24 +399,7 @@ services:
 
     def test_slowloris_on_the_proxy_is_cut_off(self):
         before = self.backend_requests()
-        with socket.create_connection(("127.0.0.1", self.ballast.proxy_port), timeout=5) as s:
-            started = time.monotonic()
-            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
-            answer = b""
-            for i in range(40):
-                try:
-                    s.sendall(b"X-Slow-%d: y\r\n" % i)
-                except (BrokenPipeError, ConnectionResetError):
-                    break
-                s.settimeout(0.1)
-                try:
-                    chunk = s.recv(4096)
-                except socket.timeout:
-                    continue
-                if not chunk:
-                    break
-                answer += chunk
-            elapsed = time.monotonic() - started
+        answer, elapsed = dribble_headers(self.ballast.proxy_port, b"GET / HTTP/1.1\r\nHost: x\r\n")
         self.assertIn(status_of(answer), (408, None), answer[:200])
         self.assertLess(elapsed, 3.0)
         self.assert_backend_saw(before, 0)

@@ -14,7 +14,7 @@ import subprocess
 import time
 import unittest
 
-from harness import Ballast, BackendProcess, Response, free_port, http_request, wait_until
+from harness import Ballast, BackendProcess, free_port, http_request, wait_until
 
 
 def make_certificate(directory, name, common_name):
@@ -59,20 +59,8 @@ def replace_certificate(cert, key, new_cert, new_key):
 class TlsBallast(Ballast):
     """A ballast whose admin API speaks TLS: requests go over HTTPS."""
 
-    def request(self, method, path, body=None, headers=None, token=None, timeout=10):
-        conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout, context=client_context())
-        try:
-            hdrs = dict(headers or {})
-            if token:
-                hdrs["Authorization"] = f"Bearer {token}"
-            if body is not None and not isinstance(body, (bytes, str)):
-                body = json.dumps(body)
-                hdrs.setdefault("Content-Type", "application/json")
-            conn.request(method, path, body=body, headers=hdrs)
-            r = conn.getresponse()
-            return Response(r.status, r.getheaders(), r.read())
-        finally:
-            conn.close()
+    def connect(self, timeout):
+        return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout, context=client_context())
 
 
 def tls_config(backend, certs, tls_port, cluster, extra_lb=""):

@@ -16,22 +16,14 @@
 #include "cache/redis_rate_store.h"
 #include "core/clock.h"
 
+#include "loopback_port.h"
+
 namespace ballast::cache {
 namespace {
 
 using namespace std::chrono_literals;
 
-int freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+int freePort() { return test_support::releasedLoopbackPort(); }
 
 std::string redisServerPath() {
   for (const char* dir : {"/usr/bin", "/usr/local/bin", "/usr/sbin"}) {

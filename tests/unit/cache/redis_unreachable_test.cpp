@@ -10,23 +10,14 @@
 #include "cache/cache_config.h"
 #include "cache/tiered_cache.h"
 
+#include "loopback_port.h"
+
 namespace ballast::cache {
 namespace {
 
 using namespace std::chrono_literals;
 
-// A loopback port nothing listens on (bound, then released).
-int closedPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+int closedPort() { return test_support::releasedLoopbackPort(); }
 
 TEST(RedisUnreachableTest, StartsDegradedAndServesFromMemory) {
   std::mutex mu;

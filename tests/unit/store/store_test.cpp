@@ -11,25 +11,14 @@
 
 #include "store/service_status.h"
 #include "store/settings.h"
+#include "temp_dir.h"
 
 using namespace ballast::store;
-
-namespace {
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    path = std::filesystem::temp_directory_path() /
-           ("ballast-store-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  static inline int counter = 0;
-};
-}  // namespace
+using ballast::test_support::TempDir;
 
 TEST(Store, CreatesSchemaWithOwnerOnlyPermissions) {
   TempDir dir;
-  auto store = Store::open(dir.path.string());
+  auto store = Store::open(dir.str());
   ASSERT_TRUE(store.has_value()) << store.error().message;
   EXPECT_EQ((*store)->db().schemaVersion(), schemaMigrations().back().version);
   struct stat st {};
@@ -39,8 +28,8 @@ TEST(Store, CreatesSchemaWithOwnerOnlyPermissions) {
 
 TEST(Store, MigrationsApplyOnceAndInOrder) {
   TempDir dir;
-  std::filesystem::create_directories(dir.path);
-  auto db = Database::open((dir.path / "m.db").string());
+  std::filesystem::create_directories(dir.path());
+  auto db = Database::open((dir.path() / "m.db").string());
   ASSERT_TRUE(db.has_value());
   std::vector<Migration> v1 = {{1, "CREATE TABLE a(x INTEGER);"}};
   ASSERT_TRUE((*db)->migrate(v1).has_value());
@@ -54,8 +43,8 @@ TEST(Store, MigrationsApplyOnceAndInOrder) {
 
 TEST(Store, FailedMigrationRollsBackEntirely) {
   TempDir dir;
-  std::filesystem::create_directories(dir.path);
-  auto db = Database::open((dir.path / "m.db").string());
+  std::filesystem::create_directories(dir.path());
+  auto db = Database::open((dir.path() / "m.db").string());
   ASSERT_TRUE(db.has_value());
   std::vector<Migration> bad = {{1, "CREATE TABLE a(x INTEGER); CREATE TABLE a(y INTEGER);"}};
   EXPECT_FALSE((*db)->migrate(bad).has_value());
@@ -66,7 +55,7 @@ TEST(Store, FailedMigrationRollsBackEntirely) {
 
 TEST(Store, SettingsGetOrPutKeepsTheFirstValue) {
   TempDir dir;
-  auto store = Store::open(dir.path.string());
+  auto store = Store::open(dir.str());
   ASSERT_TRUE(store.has_value());
   Settings settings((*store)->db());
   EXPECT_EQ(settings.get("k").value(), std::nullopt);
@@ -78,7 +67,7 @@ TEST(Store, SettingsGetOrPutKeepsTheFirstValue) {
 
 TEST(Store, ServiceStatusUpsertListRemove) {
   TempDir dir;
-  auto store = Store::open(dir.path.string());
+  auto store = Store::open(dir.str());
   ASSERT_TRUE(store.has_value());
   ServiceStatusRepository repo((*store)->db());
   ASSERT_TRUE(repo.upsert({"auth", "healthy", 50, "{}", "2024-01-01T00:00:00.000Z"}).has_value());
@@ -96,7 +85,7 @@ TEST(Store, ServiceStatusUpsertListRemove) {
 // the file must pass SQLite's integrity check.
 TEST(Store, KillAtAnyMomentLosesNothingAcknowledged) {
   TempDir dir;
-  ASSERT_TRUE(Store::open(dir.path.string()).has_value());
+  ASSERT_TRUE(Store::open(dir.str()).has_value());
   for (int round = 0; round < 3; ++round) {
     int fds[2];
     ASSERT_EQ(pipe(fds), 0);
@@ -104,7 +93,7 @@ TEST(Store, KillAtAnyMomentLosesNothingAcknowledged) {
     ASSERT_GE(child, 0);
     if (child == 0) {
       close(fds[0]);
-      auto store = Store::open(dir.path.string());
+      auto store = Store::open(dir.str());
       if (!store) _exit(2);
       Settings settings((*store)->db());
       for (int i = 0;; ++i) {
@@ -128,7 +117,7 @@ TEST(Store, KillAtAnyMomentLosesNothingAcknowledged) {
     waitpid(child, &status, 0);
     ASSERT_TRUE(WIFSIGNALED(status)) << "child exited early with " << WEXITSTATUS(status);
 
-    auto store = Store::open(dir.path.string());
+    auto store = Store::open(dir.str());
     ASSERT_TRUE(store.has_value());
     auto check = (*store)->db().prepare("PRAGMA integrity_check");
     ASSERT_TRUE(check.has_value());
