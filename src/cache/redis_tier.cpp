@@ -30,7 +30,6 @@ RedisTier::RedisTier(const RedisOptions& options, std::string nodeId, core::Rand
       keys_(options.keyPrefix),
       channel_(keys_.channel()),
       nodeId_(std::move(nodeId)),
-      random_(random),
       pool_(endpointOf(options), checkedPoolSize(options.poolSize)),
       link_({options.pingInterval, options.backoffInitial, options.backoffMax}, random,
             {.connect = [this] { return connect(); },

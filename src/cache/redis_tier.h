@@ -102,7 +102,6 @@ class RedisTier {
   const KeySpace keys_;
   const std::string channel_;
   const std::string nodeId_;
-  core::Random& random_;
   RedisPool pool_;
   std::atomic<uint64_t> commands_{0};
   std::atomic<uint64_t> errors_{0};
