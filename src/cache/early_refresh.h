@@ -13,6 +13,10 @@
 
 namespace ballast::cache {
 
+// Why getOrSet runs its loader: the key was missing, or XFetch chose this
+// reader to refresh a present value before it expires.
+enum class LoadReason { kMiss, kEarlyRefresh };
+
 // True when this reader should recompute the value now. `remainingTtl` <= 0
 // always refreshes; `computeTime` <= 0 never refreshes early. `beta` > 1 favours
 // earlier refreshes, < 1 later ones; 1 is the paper's optimum.

@@ -11,16 +11,21 @@ LoadingCache::LoadingCache(MemoryCache& cache, core::Clock& clock, core::Random&
 core::Result<std::string> LoadingCache::getOrSet(const std::string& key, const Loader& loader,
                                                  core::Millis ttl) {
   auto cached = cache_.get(key);
-  if (!cached) return load(key, loader, ttl);
+  if (!cached) return load(key, loader, ttl, LoadReason::kMiss);
   if (cached->ttl && shouldRefreshEarly(*cached->ttl, cached->computeTime, beta_, random_)) {
-    if (auto fresh = load(key, loader, ttl)) return fresh;
+    if (auto fresh = load(key, loader, ttl, LoadReason::kEarlyRefresh)) return fresh;
   }
   return std::move(cached->value);
 }
 
 core::Result<std::string> LoadingCache::load(const std::string& key, const Loader& loader,
-                                             core::Millis ttl) {
+                                             core::Millis ttl, LoadReason reason) {
   return flights_.run(key, [&]() -> core::Result<std::string> {
+    // A caller that missed just before another's flight finished lands here
+    // after the value was stored: it takes that value instead of loading again.
+    if (reason == LoadReason::kMiss) {
+      if (auto stored = cache_.get(key)) return std::move(stored->value);
+    }
     const core::MonoTime started = clock_.now();
     auto value = loader();
     if (!value) return value;

@@ -12,6 +12,7 @@
 #include <functional>
 #include <string>
 
+#include "cache/early_refresh.h"
 #include "cache/memory_cache.h"
 #include "cache/single_flight.h"
 #include "core/clock.h"
@@ -36,8 +37,10 @@ class LoadingCache {
                                      core::Millis ttl = core::Millis{0});
 
  private:
-  // Runs the loader (once per concurrent group) and stores its value.
-  core::Result<std::string> load(const std::string& key, const Loader& loader, core::Millis ttl);
+  // Runs the loader (once per concurrent group) and stores its value; after a
+  // miss, a value stored meanwhile is taken instead.
+  core::Result<std::string> load(const std::string& key, const Loader& loader, core::Millis ttl,
+                                 LoadReason reason);
 
   MemoryCache& cache_;
   core::Clock& clock_;

@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "cache/cache_limits.h"
+#include "cache/early_refresh.h"
 #include "cache/fill_guard.h"
 #include "cache/memory_cache.h"
 #include "cache/redis_options.h"
@@ -181,7 +182,8 @@ class TieredCache {
   // Puts a value read from Redis into memory unless `token` went stale; returns it.
   Entry fill(std::string_view key, const FillGuard::Token& token, StoredValue stored);
   std::optional<Entry> counted(std::optional<Entry> entry);
-  core::Result<std::string> load(const std::string& key, const Loader& loader, core::Millis ttl);
+  core::Result<std::string> load(const std::string& key, const Loader& loader, core::Millis ttl,
+                                 LoadReason reason);
 
   void onInvalidation(const Invalidation& message);
   void onSubscription(bool subscribed);
