@@ -100,7 +100,7 @@ struct PermitGuard {
 LoopContext::LoopContext(asio::io_context& loop, Registry& reg, const ProxyOptions& opts,
                          const std::atomic<bool>& drainFlag, const std::atomic<bool>& promptFlag)
     : io(loop), registry(reg), options(opts), draining(drainFlag), drainPrompt(promptFlag), timeouts(loop),
-      upstreams(loop, opts.maxIdlePerServer) {}
+      upstreams(loop, opts.maxIdlePerServer), writes(loop) {}
 
 ClientSession::ClientSession(LoopContext& loop, tcp::socket socket, std::shared_ptr<http::TlsContext> tls)
     : loop_(loop), client_(std::move(socket), std::move(tls)), timeout_(loop.timeouts, [this] { onTimeout(); }),
@@ -142,9 +142,12 @@ asio::awaitable<void> ClientSession::run() {
       // be sending its next request: wait a short grace period for it (and
       // answer it with Connection: close) rather than closing under it.
       const bool draining = loop_.draining.load(std::memory_order_relaxed);
-      boost::system::error_code pending;
-      const bool requestWaiting = client_.socket().available(pending) > 0 && !pending;
-      if (draining && loop_.drainPrompt.load(std::memory_order_relaxed) && !requestWaiting) break;
+      if (draining && loop_.drainPrompt.load(std::memory_order_relaxed)) {
+        // Only now: asking the kernel costs a syscall per request.
+        boost::system::error_code pending;
+        const bool requestWaiting = client_.socket().available(pending) > 0 && !pending;
+        if (!requestWaiting) break;
+      }
       // Wait for the next request holding only a small inline buffer, so
       // idle connections cost little memory. (A read, not async_wait: Asio
       // re-arms epoll for every non-speculative wait.)
@@ -542,8 +545,8 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
     }
     upstreamSocket_ = &upstream->socket;
     timeout_.arm(std::chrono::milliseconds(spec.timeouts.response));
-    const auto wec = co_await sendAll(upstream->socket, asio::buffer(upstreamHead),
-                                      asio::buffer(clientBuffer_.data().data(), prefix));
+    const auto [wec] = co_await loop_.writes.write(upstream->socket, asio::buffer(upstreamHead),
+                                                   asio::buffer(clientBuffer_.data().data(), prefix));
     ++upstream->requests;
     bool sawResponseByte = false;
     bool upstreamFailed = static_cast<bool>(wec);
@@ -571,7 +574,7 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
           if (!parsed.needMore()) break;
           size_t available = 0;
           char* space = upstreamBuffer_.prepare(4096, available, 64 * 1024 + kReadChunk);
-          auto [ec, n] = co_await upstream->socket.async_read_some(asio::buffer(space, available), kTuple);
+          auto [ec, n] = co_await readSome(upstream->socket, asio::buffer(space, available));
           if (ec || n == 0) {
             upstreamFailed = true;
             why = timedOut_ ? "upstream did not answer in time"
@@ -703,9 +706,14 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
     }
   }
   timeout_.arm(loop_.options.idleTimeout);
-  if (co_await sendAll(client_, asio::buffer(scratch_), asio::buffer(upstreamBuffer_.data().data(), prefix))) {
-    co_return Outcome::kCloseClient;
+  boost::system::error_code sent;
+  const auto responseStart = asio::buffer(upstreamBuffer_.data().data(), prefix);
+  if (client_.secure()) {
+    sent = co_await sendAll(client_, asio::buffer(scratch_), responseStart);
+  } else {
+    std::tie(sent) = co_await loop_.writes.write(client_.socket(), asio::buffer(scratch_), responseStart);
   }
+  if (sent) co_return Outcome::kCloseClient;
   upstreamBuffer_.consume(prefix);
   if (dechunk) {
     // An HTTP/1.0 client cannot read chunked framing: send the data alone and
@@ -722,7 +730,7 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
       size_t available = 0;
       char* space = upstreamBuffer_.prepare(kReadChunk, available, kStreamBufferBytes);
       timeout_.arm(loop_.options.idleTimeout);
-      auto [ec, n] = co_await upstream->socket.async_read_some(asio::buffer(space, available), kTuple);
+      auto [ec, n] = co_await readSome(upstream->socket, asio::buffer(space, available));
       if (ec || n == 0) co_return Outcome::kCloseClient;
       upstreamBuffer_.commit(n);
     }

@@ -29,6 +29,7 @@
 #include "proxy/registry.h"
 #include "proxy/timeout_set.h"
 #include "proxy/upstream_pool.h"
+#include "proxy/write_batch.h"
 #include "security/rate_limit_counters.h"
 #include "security/rate_limiter.h"
 
@@ -68,6 +69,9 @@ struct LoopContext {
   UpstreamPool upstreams;
   std::unordered_set<ClientSession*> sessions;
   std::unordered_map<const lb::ServerState*, std::vector<boost::asio::ip::tcp::endpoint>> resolved;
+  // Plain sends of the request/response path (last: its queued sends hold
+  // suspended sessions, so it goes first when the loop's state is torn down).
+  WriteBatch writes;
 };
 
 class ClientSession : public std::enable_shared_from_this<ClientSession> {

@@ -8,9 +8,10 @@
 // Thread-safety: as the session that owns it (one event loop).
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <memory>
 
@@ -44,15 +45,27 @@ class ClientStream {
   std::unique_ptr<TlsSocket> tls_;
 };
 
-inline constexpr auto kReadTuple = boost::asio::as_tuple(boost::asio::use_awaitable);
+// Completion token of the data plane's socket operations: `co_await op` on a
+// deferred operation resumes the coroutine straight from the completion,
+// without the extra coroutine frame that use_awaitable builds per operation.
+inline constexpr auto kIoTuple = boost::asio::as_tuple(boost::asio::deferred);
 
 // One read of whatever is available, from an upstream socket or a client stream.
 inline auto readSome(boost::asio::ip::tcp::socket& socket, boost::asio::mutable_buffer buffer) {
-  return socket.async_read_some(buffer, kReadTuple);
+  return socket.async_read_some(buffer, kIoTuple);
 }
+// The layer is chosen when the operation starts, so plain and TLS reads are
+// one operation type.
 inline auto readSome(ClientStream& stream, boost::asio::mutable_buffer buffer) {
-  return stream.tls() != nullptr ? stream.tls()->async_read_some(buffer, kReadTuple)
-                                 : stream.socket().async_read_some(buffer, kReadTuple);
+  return boost::asio::async_initiate<decltype(kIoTuple), void(boost::system::error_code, size_t)>(
+      [](auto handler, ClientStream* client, boost::asio::mutable_buffer into) {
+        if (client->tls() != nullptr) {
+          client->tls()->async_read_some(into, std::move(handler));
+        } else {
+          client->socket().async_read_some(into, std::move(handler));
+        }
+      },
+      kIoTuple, &stream, buffer);
 }
 
 inline boost::asio::awaitable<boost::system::error_code> sendAll(ClientStream& stream,

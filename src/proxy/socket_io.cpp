@@ -1,7 +1,7 @@
 #include "proxy/socket_io.h"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/write.hpp>
 
 #include <array>
@@ -10,6 +10,7 @@
 namespace ballast::proxy {
 
 namespace asio = boost::asio;
+constexpr auto kWriteTuple = asio::as_tuple(asio::deferred);
 
 asio::awaitable<boost::system::error_code> sendAll(asio::ip::tcp::socket& socket, asio::const_buffer first,
                                                    asio::const_buffer second) {
@@ -25,7 +26,7 @@ asio::awaitable<boost::system::error_code> sendAll(asio::ip::tcp::socket& socket
     buffer += skip;
     sent -= skip;
   }
-  auto [error, n] = co_await asio::async_write(socket, buffers, asio::as_tuple(asio::use_awaitable));
+  auto [error, n] = co_await asio::async_write(socket, buffers, kWriteTuple);
   co_return error;
 }
 
@@ -38,11 +39,11 @@ asio::awaitable<boost::system::error_code> sendAll(TlsSocket& stream, asio::cons
     joined.reserve(total);
     joined.append(static_cast<const char*>(first.data()), first.size());
     joined.append(static_cast<const char*>(second.data()), second.size());
-    auto [error, n] = co_await asio::async_write(stream, asio::buffer(joined), asio::as_tuple(asio::use_awaitable));
+    auto [error, n] = co_await asio::async_write(stream, asio::buffer(joined), kWriteTuple);
     co_return error;
   }
   std::array<asio::const_buffer, 2> buffers{first, second};
-  auto [error, n] = co_await asio::async_write(stream, buffers, asio::as_tuple(asio::use_awaitable));
+  auto [error, n] = co_await asio::async_write(stream, buffers, kWriteTuple);
   co_return error;
 }
 

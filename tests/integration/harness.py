@@ -6,6 +6,7 @@ polls a condition with a deadline; nothing sleeps a fixed time and hopes.
 import http.client
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -21,10 +22,29 @@ BINARY = os.environ.get("BALLAST_BINARY", os.path.join(ROOT, "build", "ballast")
 BACKEND = os.path.join(ROOT, "tools", "ballast-backend")
 
 
+# Ports handed out below the kernel's ephemeral range (32768-60999 by default):
+# a port taken from that range with bind(0) can be picked as the source port of
+# any outgoing connection between the moment it is released here and the moment
+# ballast binds it (or binds it again after a restart), and the start fails.
+_PORT_RANGE = (12000, 32000)
+_handed_out = set()
+
+
 def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nothing listens on, outside the ephemeral range."""
+    rng = random.Random(os.getpid() ^ time.monotonic_ns())
+    for _ in range(1000):
+        port = rng.randrange(*_PORT_RANGE)
+        if port in _handed_out:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise AssertionError("no free loopback port in %d-%d" % _PORT_RANGE)
 
 
 def wait_until(condition, timeout=10.0, interval=0.02, message="condition"):
