@@ -11,7 +11,7 @@ namespace asio = boost::asio;
 
 void WriteBatch::enqueue(asio::ip::tcp::socket& socket, asio::const_buffer first, asio::const_buffer second,
                          Handler handler) {
-  pending_.push_back(Pending{&socket, {first, second}, std::move(handler)});
+  pending_.push_back(Pending{&socket, {first, second}, std::move(handler), {}});
   if (flushPosted_) return;
   flushPosted_ = true;
   asio::post(io_, [this] { flush(); });
@@ -23,7 +23,13 @@ void WriteBatch::flush() {
   // pending_ and a new flush, not into the batch being walked.
   flushing_.swap(pending_);
   if (flushing_.size() > 1) batched_ += flushing_.size();
+  // Every send first, then every resumption: a session resumed at once would
+  // hold back the other sends of the batch, and would read its peer's answer
+  // before the peer could have sent it.
   for (auto& pending : flushing_) writeOne(pending);
+  for (auto& pending : flushing_) {
+    if (pending.handler) std::move(pending.handler)(pending.result);
+  }
   flushing_.clear();
 }
 
@@ -36,10 +42,11 @@ void WriteBatch::writeOne(Pending& pending) {
     sent = 0;
   }
   if (ec || sent == total) {
-    std::move(pending.handler)(ec);
+    pending.result = ec;  // its session resumes once every send of the batch is out
     return;
   }
-  // The kernel took part of it: the rest is written when the socket can take it.
+  // The kernel took part of it: the rest is written when the socket can take
+  // it, and the session resumes then.
   for (auto& buffer : pending.buffers) {
     const size_t skip = std::min(sent, buffer.size());
     buffer += skip;

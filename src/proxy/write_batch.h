@@ -58,7 +58,8 @@ class WriteBatch {
   struct Pending {
     boost::asio::ip::tcp::socket* socket;
     std::array<boost::asio::const_buffer, 2> buffers;
-    Handler handler;
+    Handler handler;                   // empty once handed to an asynchronous write
+    boost::system::error_code result;  // of a send completed in the batch
   };
 
   void enqueue(boost::asio::ip::tcp::socket& socket, boost::asio::const_buffer first,
