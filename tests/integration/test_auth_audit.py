@@ -71,7 +71,7 @@ class AuthAuditTest(unittest.TestCase):
         # A clean shutdown right after an acknowledged mutation still records it.
         r = self.ballast.request("DELETE", f"{SERVICES}/b", token=self.admin, headers={"X-Request-Id": "last-one"})
         self.assertEqual(r.status, 200, r.body)
-        self.assertEqual(self.ballast.stop(), 0)
+        self.assertEqual(self.ballast.stop(), 0, self.ballast.output()[-3000:])
         result = self.verify()
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("intact: 3 records", result.stdout)
@@ -88,7 +88,7 @@ class AuthAuditTest(unittest.TestCase):
         self.assertEqual([r["id"] for r in page["records"] + older], [4, 3, 2, 1])
         self.assertEqual(page["records"][0]["actor"], "ops-admin")
         self.assertEqual(page["records"][0]["target"], "a")
-        self.assertEqual(self.ballast.stop(), 0)
+        self.assertEqual(self.ballast.stop(), 0, self.ballast.output()[-3000:])
         result = self.verify()
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("intact: 4 records", result.stdout)
@@ -104,7 +104,7 @@ class AuthAuditTest(unittest.TestCase):
     def test_deleted_record_is_named(self):
         for name in ("c", "d", "e"):
             self.ballast.request("PUT", f"{SERVICES}/{name}", body={"algorithm": "random"}, token=self.admin)
-        self.assertEqual(self.ballast.stop(), 0)
+        self.assertEqual(self.ballast.stop(), 0, self.ballast.output()[-3000:])
         with sqlite3.connect(self.db_path()) as db:
             db.execute("DELETE FROM audit_log WHERE id = 2")
         result = self.verify()

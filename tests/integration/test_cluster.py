@@ -175,7 +175,7 @@ class ChaosTest(ClusterCase):
                 t.start()
             wait_until(lambda: sum(b.stats()["active"] for b in self.backends) >= 6, message="slow requests in flight")
             self.ballast.signal(signal.SIGTERM)
-            self.assertEqual(self.ballast.proc.wait(30), 0)
+            self.assertEqual(self.ballast.proc.wait(30), 0, self.ballast.output()[-3000:])
         for t in slow_requests:
             t.join()
         self.report("SIGTERM under load", load)

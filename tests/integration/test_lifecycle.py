@@ -122,7 +122,7 @@ class LifecycleTest(unittest.TestCase):
         probe.sendall(b"\r\n")
         answer = self._read_all(probe)
         self.assertTrue(answer.startswith(b"HTTP/1.1 503"), answer[:200])
-        self.assertEqual(self.ballast.proc.wait(30), 0)
+        self.assertEqual(self.ballast.proc.wait(30), 0, self.ballast.output()[-3000:])
         self.assertIn("drained; exiting", self.ballast.output())
 
     def _accepted_connection(self):
@@ -154,7 +154,7 @@ class LifecycleTest(unittest.TestCase):
         self.assertIn(b"200 OK", idle.recv(65536))
         started = time.monotonic()
         self.ballast.signal(signal.SIGTERM)
-        self.assertEqual(self.ballast.proc.wait(30), 0)
+        self.assertEqual(self.ballast.proc.wait(30), 0, self.ballast.output()[-3000:])
         self.assertLess(time.monotonic() - started, 10)
         self.assertEqual(idle.recv(100), b"")  # closed politely, not reset
 
@@ -164,7 +164,7 @@ class LifecycleTest(unittest.TestCase):
         r = self.ballast.request("POST", "/api/infrastructure/services/db/status",
                                  body={"status": "unhealthy"}, token=token)
         self.assertEqual(r.status, 200)
-        self.assertEqual(self.ballast.stop(), 0)
+        self.assertEqual(self.ballast.stop(), 0, self.ballast.output()[-3000:])
         self.ballast.start()
         r = self.ballast.request("GET", "/api/infrastructure/health", token=token)
         self.assertEqual(r.status, 200)  # the generated secret was kept

@@ -256,7 +256,7 @@ class RestartTest(unittest.TestCase):
             api_before = req("GET", f"{SERVICES}/api").json["data"]["servers"]
             before = req("GET", f"{LB}/stats").json["data"]["servers"]
 
-            self.assertEqual(ballast.stop(), 0)
+            self.assertEqual(ballast.stop(), 0, ballast.output()[-3000:])
             ballast.start()
 
             after = req("GET", f"{LB}/stats").json["data"]["servers"]
