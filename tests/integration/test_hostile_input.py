@@ -418,15 +418,11 @@ class BruteForceTest(unittest.TestCase):
 
     def test_guessing_tokens_is_rate_limited(self):
         statuses = []
-        first = None
         for i in range(30):
             r = self.ballast.request("GET", "/api/infrastructure/health", token=f"guess-{i}")
-            first = first or r
             statuses.append(r.status)
             if r.status == 429:
                 break
-        if "ratelimit-policy" not in first.headers and 429 not in statuses:
-            self.skipTest("the admin API rate limiter (helper 'guard', security.rateLimit) has not landed")
         self.assertIn(429, statuses)
         self.assertTrue(all(s == 401 for s in statuses[:statuses.index(429)]), statuses)
         self.assertIn("retry-after", r.headers)
