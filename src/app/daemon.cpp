@@ -38,6 +38,7 @@
 #include "app/encryption_wiring.h"
 #include "app/guard_wiring.h"
 #include "app/security_wiring.h"
+#include "app/stop_signals.h"
 #include "app/tls_wiring.h"
 #include "ballast/cache.h"
 #include "cache/cache_config.h"
@@ -152,6 +153,14 @@ int Daemon::run() {
   auto& p = *parts_;
   const auto& cfg = config_;
   const auto started = core::SystemClock::instance().now();
+  // Signals are caught from the start: one that arrives while ballast starts
+  // waits for the handler installed once serving, instead of killing the
+  // process by its default action. A worker's master held them blocked until
+  // now (stop_signals.h).
+  asio::signal_set signals(p.control, SIGTERM, SIGINT, SIGHUP);
+  signals.add(SIGQUIT);
+  const sigset_t held = stopSignals();
+  ::pthread_sigmask(SIG_UNBLOCK, &held, nullptr);
 
   auto store = store::Store::open(cfg.server.dataDir);
   if (!store) {
@@ -406,8 +415,6 @@ int Daemon::run() {
                                                                  core::FastRandom::instance());
   p.healthChecker->start();
   asio::steady_timer drainTimer(p.control);
-  asio::signal_set signals(p.control, SIGTERM, SIGINT, SIGHUP);
-  signals.add(SIGQUIT);
   int exitCode = kExitOk;
   std::function<void(const boost::system::error_code&, int)> onSignal =
       [&](const boost::system::error_code& ec, int signal) {

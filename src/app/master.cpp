@@ -26,6 +26,7 @@
 
 #include "app/bootstrap.h"
 #include "app/cluster_link.h"
+#include "app/stop_signals.h"
 #include "app/tls_wiring.h"
 #include "core/time_format.h"
 #include "http/listener.h"
@@ -212,6 +213,8 @@ class Master {
       return std::nullopt;
     }
     if (pid == 0) {
+      const sigset_t held = stopSignals();
+      ::sigprocmask(SIG_BLOCK, &held, nullptr);  // until the worker can handle them (stop_signals.h)
       ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // a worker never outlives its master
       const int controlFd = placeInheritedFds(listeners_, pipeFds[1]);
       ::setenv(kEnvMasterPid, std::to_string(::getppid()).c_str(), 1);

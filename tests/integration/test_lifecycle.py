@@ -147,6 +147,15 @@ class LifecycleTest(unittest.TestCase):
         sock.close()
         return b"".join(chunks)
 
+    def test_sigterm_while_the_worker_starts_is_a_clean_stop(self):
+        # The master forwards it at once; the worker holds it until its
+        # handlers are in place, then stops cleanly instead of being killed.
+        self.ballast = Ballast().start(wait=False)
+        wait_until(lambda: "worker generation 1 started" in self.ballast.output(), message="worker spawned")
+        self.ballast.signal(signal.SIGTERM)
+        self.assertEqual(self.ballast.proc.wait(30), 0, self.ballast.output()[-3000:])
+        self.assertIn("worker generation 1 stopped (exit status 0)", self.ballast.output())
+
     def test_idle_keep_alive_connections_do_not_hold_shutdown(self):
         self.ballast = Ballast().start()
         idle = socket.create_connection(("127.0.0.1", self.ballast.port), timeout=10)
