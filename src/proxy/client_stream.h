@@ -16,7 +16,6 @@
 #include <memory>
 
 #include "http/tls_context.h"
-#include "proxy/drained_read.h"
 #include "proxy/socket_io.h"
 
 namespace ballast::proxy {
@@ -53,7 +52,7 @@ inline constexpr auto kIoTuple = boost::asio::as_tuple(boost::asio::deferred);
 
 // One read of whatever is available, from an upstream socket or a client stream.
 inline auto readSome(boost::asio::ip::tcp::socket& socket, boost::asio::mutable_buffer buffer) {
-  return asyncReadDrained(socket, buffer, kIoTuple);
+  return socket.async_read_some(buffer, kIoTuple);
 }
 // The layer is chosen when the operation starts, so plain and TLS reads are
 // one operation type.
@@ -63,7 +62,7 @@ inline auto readSome(ClientStream& stream, boost::asio::mutable_buffer buffer) {
         if (client->tls() != nullptr) {
           client->tls()->async_read_some(into, std::move(handler));
         } else {
-          asyncReadDrained(client->socket(), into, std::move(handler));
+          client->socket().async_read_some(into, std::move(handler));
         }
       },
       kIoTuple, &stream, buffer);
