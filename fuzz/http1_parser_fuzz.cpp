@@ -9,13 +9,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "fuzz_check.h"
 #include "proxy/http1/chunked_decoder.h"
 #include "proxy/http1/request_parser.h"
 #include "proxy/http1/response_parser.h"
@@ -23,14 +22,6 @@
 namespace {
 
 using namespace ballast::proxy::http1;
-
-#define CHECK(condition)                                                           \
-  do {                                                                             \
-    if (!(condition)) {                                                            \
-      std::fprintf(stderr, "CHECK failed at line %d: %s\n", __LINE__, #condition); \
-      std::abort();                                                                \
-    }                                                                              \
-  } while (false)
 
 bool within(std::string_view part, std::string_view buffer) {
   return part.empty() || (part.data() >= buffer.data() &&

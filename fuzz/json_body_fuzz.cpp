@@ -10,13 +10,12 @@
 //   ./json_body_fuzz -max_total_time=60 -max_len=8192 fuzz/corpus/json_body_fuzz
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "fuzz_check.h"
 #include "core/json.h"
 #include "core/json_schema.h"
 #include "core/service_spec.h"
@@ -24,14 +23,6 @@
 namespace {
 
 using namespace ballast;
-
-#define CHECK(condition)                                                           \
-  do {                                                                             \
-    if (!(condition)) {                                                            \
-      std::fprintf(stderr, "CHECK failed at line %d: %s\n", __LINE__, #condition); \
-      std::abort();                                                                \
-    }                                                                              \
-  } while (false)
 
 // The request-body schemas of the OpenAPI document, compiled once.
 std::vector<core::JsonSchema> requestSchemas() {

@@ -17,11 +17,10 @@
 #include <openssl/pem.h>
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "security/base64url.h"
 #include "security/jwt.h"
 #include "security/jwt_keys.h"
@@ -30,14 +29,6 @@ namespace {
 
 using namespace ballast;
 using namespace ballast::security;
-
-#define CHECK(condition)                                                           \
-  do {                                                                             \
-    if (!(condition)) {                                                            \
-      std::fprintf(stderr, "CHECK failed at line %d: %s\n", __LINE__, #condition); \
-      std::abort();                                                                \
-    }                                                                              \
-  } while (false)
 
 const std::string kSecret(40, 'f');
 const std::vector<JwtAlgorithm> kAll{JwtAlgorithm::kHs256, JwtAlgorithm::kRs256, JwtAlgorithm::kEs256};

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "core/json_reader.h"
+#include "core/service_spec.h"
 #include "core/time_format.h"
 
 namespace ballast::api {
@@ -16,16 +17,6 @@ double round1(double value) { return std::round(value * 10.0) / 10.0; }
 
 int64_t uptimeSeconds(const HealthDeps& deps) {
   return std::chrono::duration_cast<std::chrono::seconds>(deps.clock.now() - deps.startedAt).count();
-}
-
-bool validServiceName(const std::string& name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
 }
 
 Json serviceJson(const store::ServiceStatusRecord& r) {
@@ -92,7 +83,7 @@ void registerHealthRoutes(AdminApi& api, HealthDeps deps) {
           [shared](RequestContext& ctx) -> core::Result<Reply> {
             const auto& name = ctx.param("name");
             core::JsonReader v(ctx.body);
-            if (!validServiceName(name)) {
+            if (!core::isValidServiceName(name)) {
               v.addError("name", "service names are 1-64 characters of letters, digits, '-', '_' and '.'");
             }
             auto status = v.string("status", {.required = true, .oneOf = {"healthy", "degraded", "unhealthy"}});

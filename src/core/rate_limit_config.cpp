@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/service_spec.h"
+
 namespace ballast::core {
 
 namespace {
@@ -18,16 +20,6 @@ RateWindow readWindow(JsonReader& r, RateWindow base, bool required) {
   if (auto v = r.integer("max", {.required = required, .min = 1, .max = kMaxRequests}))
     base.max = *v;
   return base;
-}
-
-bool validPolicyName(const std::string& name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -56,7 +48,7 @@ Status readRateLimitConfig(const Json& json, RateLimitConfig& out, const std::st
       JsonReader item = r.element("routes", (*routes)[i], i);
       RateLimitRoute route;
       route.name = item.string("name", {.maxLength = 64}).value_or(fmt::format("route-{}", i));
-      if (!validPolicyName(route.name))
+      if (!isValidServiceName(route.name))  // policy names follow the rule of service names
         item.addErrorAt(item.pathOf("name"), "must be 1-64 characters of [A-Za-z0-9._-]");
       route.method =
           item.string("method",

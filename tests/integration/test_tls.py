@@ -99,6 +99,13 @@ class TlsCase(unittest.TestCase):
     def tls_connection(self, timeout=10):
         return http.client.HTTPSConnection("127.0.0.1", self.tls_port, timeout=timeout, context=client_context())
 
+    def get_ok(self, conn, path):
+        """GET `path` on `conn`, which stays open, and asserts 200."""
+        conn.request("GET", path)
+        r = conn.getresponse()
+        r.read()
+        self.assertEqual(r.status, 200)
+
 
 class TlsSingleProcess(TlsCase):
     def test_get_post_and_keep_alive_over_one_tls_connection(self):
@@ -118,10 +125,7 @@ class TlsSingleProcess(TlsCase):
             self.assertEqual(r.status, 200)
             self.assertEqual(r.read(), payload)
             for i in range(8):
-                conn.request("GET", f"/n/{i}")
-                r = conn.getresponse()
-                r.read()
-                self.assertEqual(r.status, 200)
+                self.get_ok(conn, f"/n/{i}")
             self.assertIs(conn.sock, first_socket, "the TLS connection was not kept alive")
         finally:
             conn.close()
@@ -230,20 +234,14 @@ class TlsSingleProcess(TlsCase):
         self.assertEqual(served_fingerprint(self.tls_port), before)
         conn = self.tls_connection()
         try:
-            conn.request("GET", "/before")
-            r = conn.getresponse()
-            r.read()
-            self.assertEqual(r.status, 200)
+            self.get_ok(conn, "/before")
             new_cert, new_key = make_certificate(self.certs_dir, "next", "second.test")
             replace_certificate(self.certs["cert"], self.certs["key"], new_cert, new_key)
             self.ballast.signal(signal.SIGHUP)
             after = fingerprint(new_cert)
             wait_until(lambda: served_fingerprint(self.tls_port) == after, 10, message="new certificate served")
             # The connection opened before the reload keeps working.
-            conn.request("GET", "/after")
-            r = conn.getresponse()
-            r.read()
-            self.assertEqual(r.status, 200)
+            self.get_ok(conn, "/after")
         finally:
             conn.close()
         # A broken certificate is refused and the current one kept.
@@ -263,18 +261,12 @@ class TlsUnderMaster(TlsCase):
         worker = self.ballast.worker_pid()
         conn = self.tls_connection()
         try:
-            conn.request("GET", "/before")
-            r = conn.getresponse()
-            r.read()
-            self.assertEqual(r.status, 200)
+            self.get_ok(conn, "/before")
             new_cert, new_key = make_certificate(self.certs_dir, "next", "second.test")
             replace_certificate(self.certs["cert"], self.certs["key"], new_cert, new_key)
             self.ballast.signal(signal.SIGHUP)  # to the master: a new worker generation
             # The connection opened before is served (by the retiring worker).
-            conn.request("GET", "/during")
-            r = conn.getresponse()
-            r.read()
-            self.assertEqual(r.status, 200)
+            self.get_ok(conn, "/during")
         finally:
             conn.close()
         after = fingerprint(new_cert)
@@ -282,10 +274,7 @@ class TlsUnderMaster(TlsCase):
         wait_until(lambda: self.ballast.worker_pid() != worker, 20, message="new worker generation")
         conn = self.tls_connection()
         try:
-            conn.request("GET", "/new")
-            r = conn.getresponse()
-            r.read()
-            self.assertEqual(r.status, 200)
+            self.get_ok(conn, "/new")
         finally:
             conn.close()
         # A broken certificate fails the next reload; the serving worker and its certificate stay.

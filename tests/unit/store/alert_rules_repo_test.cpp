@@ -5,33 +5,21 @@
 #include <gtest/gtest.h>
 
 #include "store/store.h"
-#include "temp_dir.h"
+#include "repo_fixture.h"
 
 using namespace ballast::store;
 using ballast::core::ErrorCode;
-using ballast::test_support::TempDir;
+using ballast::test_support::ReopenableRepoTest;
 
 namespace {
 
-class AlertRulesRepoTest : public ::testing::Test {
+class AlertRulesRepoTest : public ReopenableRepoTest<AlertRulesRepository> {
  protected:
-  void SetUp() override { open(); }
-  void open() {
-    repo_.reset();
-    store_.reset();
-    auto opened = Store::open(dir_.str());
-    ASSERT_TRUE(opened.has_value()) << opened.error().message;
-    store_ = std::move(*opened);
-    repo_ = std::make_unique<AlertRulesRepository>(store_->db());
-  }
+  AlertRulesRepoTest() : ReopenableRepoTest("ballast-alert-rules-repo") {}
   static AlertRuleRecord rule(const std::string& id) {
     return {id, R"({"id":")" + id + R"(","name":"N","metric":"m","comparison":">","threshold":1})",
             "2026-01-01T00:00:00.000Z"};
   }
-
-  TempDir dir_{"ballast-alert-rules-repo"};
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<AlertRulesRepository> repo_;
 };
 
 TEST_F(AlertRulesRepoTest, RulesSurviveAReopenInTheOrderAdded) {

@@ -5,35 +5,23 @@
 #include <gtest/gtest.h>
 
 #include "store/store.h"
-#include "temp_dir.h"
+#include "repo_fixture.h"
 
 using namespace ballast::store;
 using ballast::core::ErrorCode;
-using ballast::test_support::TempDir;
+using ballast::test_support::ReopenableRepoTest;
 
 namespace {
 
-class ServicesRepoTest : public ::testing::Test {
+class ServicesRepoTest : public ReopenableRepoTest<ServicesRepository> {
  protected:
-  void SetUp() override { open(); }
-  void open() {
-    repo_.reset();
-    store_.reset();
-    auto opened = Store::open(dir_.str());
-    ASSERT_TRUE(opened.has_value()) << opened.error().message;
-    store_ = std::move(*opened);
-    repo_ = std::make_unique<ServicesRepository>(store_->db());
-  }
+  ServicesRepoTest() : ReopenableRepoTest("ballast-services-repo") {}
   ServiceRecord service(const std::string& name, const std::string& spec = "{}") {
     return {name, spec, "api", "2024-01-01T00:00:00.000Z"};
   }
   ServerRecord server(const std::string& id, const std::string& service, const std::string& host, int port) {
     return {id, service, host, port, 1, false, "2024-01-01T00:00:00.000Z"};
   }
-
-  TempDir dir_{"ballast-services-repo"};
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<ServicesRepository> repo_;
 };
 
 TEST_F(ServicesRepoTest, UpsertReplacesTheSpecAndKeepsServers) {
