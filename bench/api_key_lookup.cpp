@@ -37,7 +37,9 @@ void measure(const char* what, int threads, int perThread, F&& verify) {
     });
   }
   for (auto& thread : pool) thread.join();
-  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+  const auto ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+          .count();
   const double total = static_cast<double>(threads) * perThread;
   fmt::print("{:<44} {} thread(s): {:>8.0f} ns/op (wall), {:>9.0f} ops/s{}\n", what, threads,
              static_cast<double>(ns) / total, total * 1e9 / static_cast<double>(ns),
@@ -47,15 +49,19 @@ void measure(const char* what, int threads, int perThread, F&& verify) {
 }  // namespace
 
 int main() {
-  const auto dir = std::filesystem::temp_directory_path() / ("ballast-api-key-bench-" + std::to_string(::getpid()));
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("ballast-api-key-bench-" + std::to_string(::getpid()));
   auto store = store::Store::open(dir.string());
   if (!store) return 1;
   store::ApiKeysRepository repo((*store)->db());
   security::ApiKeys keys(repo, core::SystemClock::instance());
   std::vector<std::string> issued;
-  for (int i = 0; i < 100; ++i) issued.push_back(keys.create("svc-" + std::to_string(i), security::Role::kOperator)->key);
+  for (int i = 0; i < 100; ++i)
+    issued.push_back(keys.create("svc-" + std::to_string(i), security::Role::kOperator)->key);
 
-  auto snapshot = [&](int i) { return keys.verify(issued[static_cast<size_t>(i) % issued.size()]).has_value(); };
+  auto snapshot = [&](int i) {
+    return keys.verify(issued[static_cast<size_t>(i) % issued.size()]).has_value();
+  };
   auto sqlite = [&](int i) {
     const std::string& key = issued[static_cast<size_t>(i) % issued.size()];
     const std::string id = key.substr(5, 16);
@@ -75,16 +81,20 @@ int main() {
   store::AuditRepository auditRepo((*store)->db());
   security::AuditTrail trail(auditRepo, core::SystemClock::instance());
   auto record = [&](int i) {
-    trail.record({"svc", "", "operator", "10.0.0.1", "PUT", "/api/infrastructure/services/web", "web", 200,
-                  "rid-" + std::to_string(i)});
+    trail.record({"svc", "", "operator", "10.0.0.1", "PUT", "/api/infrastructure/services/web",
+                  "web", 200, "rid-" + std::to_string(i)});
     return true;
   };
-  for (int threads : {1, 4}) measure("audit record() (queued, request path)", threads, 20000 / threads, record);
+  for (int threads : {1, 4})
+    measure("audit record() (queued, request path)", threads, 20000 / threads, record);
   const auto start = std::chrono::steady_clock::now();
   auto written = trail.flush();
-  const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  fmt::print("audit flush(): {} records chained and written in one transaction in {:.1f} ms ({:.1f} us/record)\n",
-             written.value_or(0), ms, ms * 1000.0 / static_cast<double>(written.value_or(1)));
+  const auto ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  fmt::print(
+      "audit flush(): {} records chained and written in one transaction in {:.1f} ms ({:.1f} "
+      "us/record)\n",
+      written.value_or(0), ms, ms * 1000.0 / static_cast<double>(written.value_or(1)));
   std::filesystem::remove_all(dir);
   return 0;
 }

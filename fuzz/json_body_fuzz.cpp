@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "fuzz_check.h"
 #include "core/json.h"
 #include "core/json_schema.h"
 #include "core/service_spec.h"
+#include "fuzz_check.h"
 
 namespace {
 
@@ -49,7 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   auto json = core::parseJson(text, {.maxDepth = 64});
   if (!json) {
-    CHECK(json.error().code == core::ErrorCode::kBadRequest || json.error().code == core::ErrorCode::kValidation);
+    CHECK(json.error().code == core::ErrorCode::kBadRequest ||
+          json.error().code == core::ErrorCode::kValidation);
     return 0;
   }
   // Round trip: what was accepted serialises to JSON that parses back equal.

@@ -31,7 +31,8 @@ using namespace ballast;
 using namespace ballast::security;
 
 const std::string kSecret(40, 'f');
-const std::vector<JwtAlgorithm> kAll{JwtAlgorithm::kHs256, JwtAlgorithm::kRs256, JwtAlgorithm::kEs256};
+const std::vector<JwtAlgorithm> kAll{JwtAlgorithm::kHs256, JwtAlgorithm::kRs256,
+                                     JwtAlgorithm::kEs256};
 
 std::string publicPem(EVP_PKEY* key) {
   BIO* bio = BIO_new(BIO_s_mem());
@@ -91,9 +92,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       // "header.payload" as given (each part base64url-encoded here), signed.
       const auto dot = input.find('.');
       const std::string_view header = input.substr(0, dot);
-      const std::string_view payload = dot == std::string_view::npos ? std::string_view() : input.substr(dot + 1);
+      const std::string_view payload =
+          dot == std::string_view::npos ? std::string_view() : input.substr(dot + 1);
       const std::string signingInput = base64UrlEncode(header) + "." + base64UrlEncode(payload);
-      const std::string token = signingInput + "." + base64UrlEncode(hmacSha256(kSecret, signingInput));
+      const std::string token =
+          signingInput + "." + base64UrlEncode(hmacSha256(kSecret, signingInput));
       checkAccepted(fixture, token);
       if (auto identity = fixture.verifier->verify(token)) {
         // Accepted: signed by the secret, so HS256 (iss/aud are asked only of

@@ -6,9 +6,12 @@ namespace ballast::alerts {
 
 std::string_view alertStatusText(AlertStatus status) {
   switch (status) {
-    case AlertStatus::kActive: return "active";
-    case AlertStatus::kAcknowledged: return "acknowledged";
-    case AlertStatus::kSilenced: return "silenced";
+    case AlertStatus::kActive:
+      return "active";
+    case AlertStatus::kAcknowledged:
+      return "acknowledged";
+    case AlertStatus::kSilenced:
+      return "silenced";
   }
   return "";
 }
@@ -33,9 +36,9 @@ void AlertManager::publish(const Alert& alert, const std::string& what) {
       .service = service == alert.labels.end() ? "" : service->second,
       .message = "Alert " + alert.labels.at("alertname") + " " + what +
                  (summary == alert.annotations.end() ? "" : ": " + summary->second),
-      .level = alert.state == AlertState::kResolved ? "info"
+      .level = alert.state == AlertState::kResolved    ? "info"
                : alert.severity == Severity::kCritical ? "error"
-                                                        : "warning",
+                                                       : "warning",
       .serverId = server == alert.labels.end() ? "" : server->second,
   });
 }
@@ -54,7 +57,9 @@ void AlertManager::handle(const std::vector<Transition>& transitions) {
 void AlertManager::notifyUnsilenced() {
   auto now = clock_.wallNow();
   for (const auto& [fp, alert] : evaluator_.active()) {
-    if (alert.state != AlertState::kFiring || alert.notified || silences_.silenced(alert.labels, now)) continue;
+    if (alert.state != AlertState::kFiring || alert.notified ||
+        silences_.silenced(alert.labels, now))
+      continue;
     Alert* stored = evaluator_.findActive(alert.id);
     stored->notified = true;
     if (notifier_) notifier_->enqueue(*stored);
@@ -69,20 +74,24 @@ AlertStatus AlertManager::statusOf(const Alert& alert) const {
 core::Status AlertManager::addRule(Rule rule) {
   std::lock_guard lock(mu_);
   std::string id = rule.id;
-  if (!evaluator_.addRule(std::move(rule))) return core::fail(core::ErrorCode::kConflict, "A rule with id '" + id + "' exists");
+  if (!evaluator_.addRule(std::move(rule)))
+    return core::fail(core::ErrorCode::kConflict, "A rule with id '" + id + "' exists");
   return {};
 }
 
 core::Status AlertManager::removeRule(const std::string& id) {
   std::lock_guard lock(mu_);
   auto it = evaluator_.rules().find(id);
-  if (it == evaluator_.rules().end()) return core::fail(core::ErrorCode::kNotFound, "No alert rule '" + id + "'");
-  if (it->second.builtIn) return core::fail(core::ErrorCode::kConflict, "Built-in rule '" + id + "' cannot be deleted");
+  if (it == evaluator_.rules().end())
+    return core::fail(core::ErrorCode::kNotFound, "No alert rule '" + id + "'");
+  if (it->second.builtIn)
+    return core::fail(core::ErrorCode::kConflict, "Built-in rule '" + id + "' cannot be deleted");
   if (it->second.fromConfig) {
-    return core::fail(core::ErrorCode::kConflict, "Rule '" + id +
-                                                      "' comes from the configuration file (alerts.rules): remove it "
-                                                      "there and reload; only rules added through the API can be "
-                                                      "deleted here");
+    return core::fail(core::ErrorCode::kConflict,
+                      "Rule '" + id +
+                          "' comes from the configuration file (alerts.rules): remove it "
+                          "there and reload; only rules added through the API can be "
+                          "deleted here");
   }
   handle(*evaluator_.removeRule(id));
   return {};
@@ -100,7 +109,9 @@ std::vector<AlertView> AlertManager::active() const {
   std::vector<AlertView> out;
   for (const auto& [fp, alert] : evaluator_.active())
     if (alert.state == AlertState::kFiring) out.push_back({alert, statusOf(alert)});
-  std::ranges::sort(out, [](const AlertView& a, const AlertView& b) { return a.alert.startsAt > b.alert.startsAt; });
+  std::ranges::sort(out, [](const AlertView& a, const AlertView& b) {
+    return a.alert.startsAt > b.alert.startsAt;
+  });
   return out;
 }
 
@@ -112,7 +123,8 @@ std::vector<Alert> AlertManager::history() const {
 core::Result<AlertView> AlertManager::acknowledge(const std::string& id) {
   std::lock_guard lock(mu_);
   Alert* alert = evaluator_.findActive(id);
-  if (!alert || alert->state != AlertState::kFiring) return core::fail(core::ErrorCode::kNotFound, "No active alert '" + id + "'");
+  if (!alert || alert->state != AlertState::kFiring)
+    return core::fail(core::ErrorCode::kNotFound, "No active alert '" + id + "'");
   alert->acknowledged = true;
   return AlertView{*alert, statusOf(*alert)};
 }

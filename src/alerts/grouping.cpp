@@ -16,7 +16,9 @@ std::string groupKeyOf(const Labels& labels) {
   return key + "}";
 }
 
-bool isFiring(const Alert& alert) { return alert.state != AlertState::kResolved; }
+bool isFiring(const Alert& alert) {
+  return alert.state != AlertState::kResolved;
+}
 
 }  // namespace
 
@@ -46,7 +48,8 @@ void AlertGroups::add(const Alert& alert, core::MonoTime now) {
   group.alerts.insert_or_assign(alert.fingerprint, alert);
   if (!changed(group)) return;
   // First notification after groupWait; later ones groupInterval after the last.
-  const core::MonoTime earliest = group.lastSent ? *group.lastSent + config_.groupInterval : now + config_.groupWait;
+  const core::MonoTime earliest =
+      group.lastSent ? *group.lastSent + config_.groupInterval : now + config_.groupWait;
   const core::MonoTime at = std::max(earliest, now);
   if (!group.dueAt || at < *group.dueAt) group.dueAt = at;
 }

@@ -32,7 +32,8 @@
 namespace ballast::alerts {
 
 struct GroupingConfig {
-  std::vector<std::string> groupBy{"alertname"};  // Alertmanager's default route groups by alertname
+  std::vector<std::string> groupBy{
+      "alertname"};  // Alertmanager's default route groups by alertname
   std::chrono::milliseconds groupWait{30000};
   std::chrono::milliseconds groupInterval{300000};
   std::chrono::milliseconds repeatInterval{14400000};  // 0 = never repeat
@@ -60,8 +61,8 @@ class AlertGroups {
  private:
   struct Group {
     Labels labels;
-    std::map<std::string, Alert> alerts;  // by fingerprint: the latest state
-    std::set<std::string> notifiedFiring; // fingerprints the last notification sent as firing
+    std::map<std::string, Alert> alerts;   // by fingerprint: the latest state
+    std::set<std::string> notifiedFiring;  // fingerprints the last notification sent as firing
     std::optional<core::MonoTime> lastSent;
     std::optional<core::MonoTime> dueAt;
   };

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
 #include "alerts/http_transport.h"
 #include "alerts/payload.h"
-#include <spdlog/spdlog.h>
 
 namespace ballast::alerts {
 
@@ -17,7 +17,9 @@ core::Status validateNotifierConfig(const NotifierConfig& config) {
     check("alerts.webhooks[" + std::to_string(i) + "].url", config.webhooks[i].url);
   if (config.alertmanager) check("alerts.alertmanager.url", *config.alertmanager);
   if (errors.empty()) return {};
-  core::Error error{.code = core::ErrorCode::kValidation, .message = "Invalid alert receiver URL", .details = errors};
+  core::Error error{.code = core::ErrorCode::kValidation,
+                    .message = "Invalid alert receiver URL",
+                    .details = errors};
   return std::unexpected(error);
 }
 
@@ -73,7 +75,8 @@ size_t Notifier::pump() {
         }
       }
     }
-    auto split = std::stable_partition(queue_.begin(), queue_.end(), [&](const Delivery& d) { return d.due > now; });
+    auto split = std::stable_partition(queue_.begin(), queue_.end(),
+                                       [&](const Delivery& d) { return d.due > now; });
     due.assign(std::make_move_iterator(split), std::make_move_iterator(queue_.end()));
     queue_.erase(split, queue_.end());
   }
@@ -85,7 +88,8 @@ size_t Notifier::pump() {
     if (sent) {
       ++delivered;
     } else if (d.attempts >= config_.maxAttempts) {
-      spdlog::warn("alert notification to {} dropped after {} attempts: {}", d.url, d.attempts, sent.error().message);
+      spdlog::warn("alert notification to {} dropped after {} attempts: {}", d.url, d.attempts,
+                   sent.error().message);
     } else {
       d.due = clock_.now() + backoffAfter(d.attempts);
       retry.push_back(std::move(d));

@@ -35,14 +35,14 @@ struct WebhookReceiver {
 };
 
 struct NotifierConfig {
-  std::vector<WebhookReceiver> webhooks;     // alerts.webhooks
-  std::optional<std::string> alertmanager;   // alerts.alertmanager.url (base URL)
-  std::string externalUrl;                   // this daemon's admin URL, for generatorURL
+  std::vector<WebhookReceiver> webhooks;    // alerts.webhooks
+  std::optional<std::string> alertmanager;  // alerts.alertmanager.url (base URL)
+  std::string externalUrl;                  // this daemon's admin URL, for generatorURL
   int maxAttempts = 5;
   std::chrono::milliseconds initialBackoff{1000};
   std::chrono::milliseconds maxBackoff{30000};
   std::chrono::milliseconds timeout{5000};
-  std::optional<GroupingConfig> grouping;    // alerts.grouping; none: each alert alone, at once
+  std::optional<GroupingConfig> grouping;  // alerts.grouping; none: each alert alone, at once
 };
 
 // Every receiver URL is a valid http:// URL (https is refused: not supported
@@ -58,7 +58,9 @@ class Notifier {
   // Posts every due delivery; returns how many succeeded.
   size_t pump();
   size_t pending() const;
-  bool hasReceivers() const { return !config_.webhooks.empty() || config_.alertmanager.has_value(); }
+  bool hasReceivers() const {
+    return !config_.webhooks.empty() || config_.alertmanager.has_value();
+  }
 
  private:
   struct Delivery {
@@ -70,14 +72,15 @@ class Notifier {
   };
   std::chrono::milliseconds backoffAfter(int attempts) const;
   // One delivery per receiver, due at `now`.
-  std::vector<Delivery> deliveriesFor(const std::string& webhookBody, const std::string& alertmanagerBody,
+  std::vector<Delivery> deliveriesFor(const std::string& webhookBody,
+                                      const std::string& alertmanagerBody,
                                       core::MonoTime now) const;
 
   core::Clock& clock_;
   Transport& transport_;
   const NotifierConfig config_;
   mutable std::mutex mu_;
-  std::vector<Delivery> queue_;  // guarded by mu_
+  std::vector<Delivery> queue_;        // guarded by mu_
   std::optional<AlertGroups> groups_;  // with config_.grouping; guarded by mu_
 };
 

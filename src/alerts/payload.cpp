@@ -23,13 +23,15 @@ core::Json alertJson(const Alert& alert, const std::string& externalUrl) {
       {"labels", labelsJson(alert.labels)},
       {"annotations", labelsJson(alert.annotations)},
       {"startsAt", core::isoUtc(alert.startsAt)},
-      {"endsAt", alert.state == AlertState::kResolved ? core::isoUtc(alert.endsAt) : "0001-01-01T00:00:00Z"},
+      {"endsAt",
+       alert.state == AlertState::kResolved ? core::isoUtc(alert.endsAt) : "0001-01-01T00:00:00Z"},
       {"generatorURL", externalUrl + "/api/infrastructure/alerts"},
       {"fingerprint", alert.fingerprint},
   };
 }
 
-core::Json webhookPayload(const Alert& alert, const std::string& receiver, const std::string& externalUrl) {
+core::Json webhookPayload(const Alert& alert, const std::string& receiver,
+                          const std::string& externalUrl) {
   Labels group{{"alertname", alert.labels.count("alertname") ? alert.labels.at("alertname") : ""}};
   return core::Json{
       {"version", "4"},

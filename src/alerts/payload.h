@@ -16,14 +16,16 @@ namespace ballast::alerts {
 // endsAt ("0001-01-01T00:00:00Z" while firing), generatorURL, fingerprint.
 core::Json alertJson(const Alert& alert, const std::string& externalUrl);
 
-core::Json webhookPayload(const Alert& alert, const std::string& receiver, const std::string& externalUrl);
+core::Json webhookPayload(const Alert& alert, const std::string& receiver,
+                          const std::string& externalUrl);
 
 core::Json alertmanagerPayload(const Alert& alert, const std::string& externalUrl);
 
 // The same for a group's notification (AlertGroups): status "firing" while any
 // alert of it fires; commonLabels and commonAnnotations are the pairs every
 // alert shares.
-core::Json webhookPayload(const GroupNotification& group, const std::string& receiver, const std::string& externalUrl);
+core::Json webhookPayload(const GroupNotification& group, const std::string& receiver,
+                          const std::string& externalUrl);
 core::Json alertmanagerPayload(const GroupNotification& group, const std::string& externalUrl);
 
 }  // namespace ballast::alerts
