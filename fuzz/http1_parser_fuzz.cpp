@@ -56,7 +56,8 @@ Summary summarize(const ParseResult& r, const RequestParser& p, std::string_view
   if (!r.done()) return s;
   CHECK(r.consumed <= buffer.size());
   const RequestHead& h = p.head();
-  CHECK(within(h.method, buffer) && within(h.target, buffer) && within(h.host, buffer));
+  CHECK(within(h.method, buffer) && within(h.target, buffer) && within(h.host, buffer) &&
+        within(h.originTarget, buffer));
   s.fields.emplace_back(h.method);
   s.fields.emplace_back(h.target);
   s.fields.emplace_back(h.host);

@@ -204,6 +204,23 @@ void writeRateLimited(ExpositionWriter& w, const security::RateLimitCounters& co
   }
 }
 
+void writeConnections(ExpositionWriter& w, const std::vector<ListenerConnections>& listeners) {
+  w.family("ballast_connections_open", MetricType::kGauge, "Client connections open, by listener.");
+  for (const auto& l : listeners) {
+    if (l.limiter) w.sample("ballast_connections_open", {{"listener", l.listener}}, l.limiter->open());
+  }
+  w.family("ballast_connections_refused_total", MetricType::kCounter,
+           "Client connections closed at accept by server.limits.maxConnections (listener_full) or "
+           "maxConnectionsPerClient (client_full).");
+  for (const auto& l : listeners) {
+    if (!l.limiter) continue;
+    w.sample("ballast_connections_refused_total", {{"listener", l.listener}, {"reason", "listener_full"}},
+             l.limiter->refusedListenerFull());
+    w.sample("ballast_connections_refused_total", {{"listener", l.listener}, {"reason", "client_full"}},
+             l.limiter->refusedClientFull());
+  }
+}
+
 void writeEvents(ExpositionWriter& w, const telemetry::EventCounter& events) {
   w.family("ballast_events_total", MetricType::kCounter,
            "Infrastructure events, by type and level.");
@@ -250,6 +267,7 @@ std::string renderMetrics(const MetricsDeps& deps) {
   if (deps.adminRoutes != nullptr) writeAdminLatency(w, *deps.adminRoutes, now);
   writeEvents(w, deps.events);
   if (deps.rateLimited != nullptr) writeRateLimited(w, *deps.rateLimited);
+  if (!deps.listeners.empty()) writeConnections(w, deps.listeners);
   if (deps.scaling != nullptr) writeScaling(w, *deps.scaling);
   return w.take();
 }

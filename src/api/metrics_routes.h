@@ -29,9 +29,12 @@
 //
 // Thread-safety: renderMetrics() may run on any thread, concurrently.
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "api/admin_api.h"
+#include "core/connection_limiter.h"
 #include "proxy/registry.h"
 #include "security/rate_limit_counters.h"
 #include "scaling/control/controller.h"
@@ -39,6 +42,12 @@
 #include "telemetry/status_classes.h"
 
 namespace ballast::api {
+
+// One listener's connection caps, for ballast_connections_* (null: skipped).
+struct ListenerConnections {
+  std::string listener;  // admin | proxy | proxy_tls
+  std::shared_ptr<const core::ConnectionLimiter> limiter;
+};
 
 struct MetricsDeps {
   const proxy::Registry& registry;
@@ -48,6 +57,7 @@ struct MetricsDeps {
   const scaling::ScalingController* scaling = nullptr;  // optional: the scaling families
   const std::vector<RouteTiming>* adminRoutes = nullptr;  // optional: the admin API's route timings
   const security::RateLimitCounters* rateLimited = nullptr;  // optional: ballast_rate_limited_total
+  std::vector<ListenerConnections> listeners;  // optional: ballast_connections_*
 };
 
 // The exposition text.

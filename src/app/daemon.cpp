@@ -35,6 +35,7 @@
 #include "app/cluster_link.h"
 #include "app/periodic.h"
 #include "app/scaling_wiring.h"
+#include "app/edge_wiring.h"
 #include "app/encryption_wiring.h"
 #include "app/guard_wiring.h"
 #include "app/security_wiring.h"
@@ -257,8 +258,10 @@ int Daemon::run() {
   api::registerServicesRoutes(*p.adminApi, *p.catalog);
   p.scaling = makeScaling(cfg, *p.store, *p.catalog, p.control, eventSink(*p.eventLog, clock, *p.eventCounts));
   api::registerScalingRoutes(*p.adminApi, *p.scaling->controller);
-  const api::MetricsDeps metrics{*p.registry, p.adminApi->responseCounts(), *p.eventCounts, BALLAST_VERSION,
-                                 p.scaling->controller.get(), &p.adminApi->routeTimings(), &p.guards->counters};
+  const ListenerCaps caps = makeListenerCaps(cfg);
+  const api::MetricsDeps metrics{*p.registry,         p.adminApi->responseCounts(),  *p.eventCounts,
+                                 BALLAST_VERSION,     p.scaling->controller.get(), &p.adminApi->routeTimings(),
+                                 &p.guards->counters, caps.forMetrics()};
   api::registerMetricsRoutes(*p.adminApi, metrics);
   api::registerProfilingRoutes(*p.adminApi, *p.registry, p.adminApi->routeTimings());
   api::registerEventsRoutes(*p.adminApi, {*p.eventLog, *p.eventBus});
@@ -323,24 +326,18 @@ int Daemon::run() {
     spdlog::critical("{}", covered.error().message);
     return kExitFailure;
   }
-  const auto& limits = cfg.server.limits;
   p.pool = std::make_unique<http::IoPool>(cfg.ioThreads());
   p.adminServer = std::make_unique<http::HttpServer>(
       *p.pool, [&p](http::Request& r) { return p.adminApi->handle(r); },
       [&p](const core::Error& e, const http::Request& r) { return p.adminApi->reject(e, r); },
-      http::ServerLimits{static_cast<size_t>(limits.maxHeaderBytes), static_cast<size_t>(limits.maxHeaderCount),
-                         static_cast<size_t>(limits.maxBodyBytes), std::chrono::milliseconds(limits.headerTimeout),
-                         std::chrono::milliseconds(limits.idleTimeout)});
+      adminLimits(cfg.server.limits));
 
   auto tls = makeTlsParts(cfg);
   if (!tls) {
     spdlog::critical("{}", describeError(tls.error()));
     return kExitFailure;
   }
-  proxy::ProxyOptions proxyOptions{
-      {static_cast<size_t>(limits.maxHeaderBytes), static_cast<size_t>(limits.maxHeaderCount)},
-      std::chrono::milliseconds(limits.headerTimeout),
-      std::chrono::milliseconds(limits.idleTimeout)};
+  proxy::ProxyOptions proxyOptions = proxyEdgeOptions(cfg);
   applyTlsOptions(cfg, proxyOptions);
   p.guards->applyTo(proxyOptions);
   p.proxyServer = std::make_unique<proxy::ProxyServer>(*p.pool, *p.registry, std::move(proxyOptions));
@@ -353,8 +350,9 @@ int Daemon::run() {
       return kExitFailure;
     }
   }
-  for (auto added : {p.adminServer->addListener(*adminFd, tls->admin), p.proxyServer->addListener(*proxyFd),
-                     addProxyTlsListener(cfg, *tls, link.masterPid.has_value(), *p.proxyServer)}) {
+  for (auto added : {p.adminServer->addListener(*adminFd, tls->admin, caps.admin),
+                     p.proxyServer->addListener(*proxyFd, nullptr, caps.proxy),
+                     addProxyTlsListener(cfg, *tls, link.masterPid.has_value(), *p.proxyServer, caps.proxyTls)}) {
     if (!added) {
       spdlog::critical("{}", added.error().message);
       return kExitFailure;

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "http/accept_guard.h"
 #include "app/bootstrap.h"
 #include "app/cli_args.h"
 #include "app/commands.h"
@@ -46,6 +47,7 @@ int serveCommand(const std::vector<std::string>& args) {
     return kExitFailure;
   }
   ::signal(SIGPIPE, SIG_IGN);
+  http::raiseFileLimit();  // inherited by the worker
   const auto configPath = cli.value("config");
   if (shouldRunMaster(*config, cli.flag("worker"))) {
     std::vector<std::string> workerArgs;

@@ -81,7 +81,7 @@ void applyTlsOptions(const core::Config& config, proxy::ProxyOptions& options) {
 }
 
 core::Status addProxyTlsListener(const core::Config& config, const TlsParts& tls, bool underMaster,
-                                 proxy::ProxyServer& server) {
+                                 proxy::ProxyServer& server, std::shared_ptr<core::ConnectionLimiter> limiter) {
   if (!tls.proxy) return {};
   const auto& ssl = config.loadBalancer.ssl;
   core::Result<int> fd = core::fail(core::ErrorCode::kInternal, "no listener");
@@ -96,7 +96,7 @@ core::Status addProxyTlsListener(const core::Config& config, const TlsParts& tls
     fd = http::openListener(config.server.proxyHost, ssl.port);
   }
   if (!fd) return std::unexpected(fd.error());
-  if (auto added = server.addListener(*fd, tls.proxy); !added) return added;
+  if (auto added = server.addListener(*fd, tls.proxy, std::move(limiter)); !added) return added;
   spdlog::info("proxy TLS on {}:{}{}", config.server.proxyHost, http::boundPort(*fd),
                ssl.redirectHttp ? " (the plain port redirects here)" : "");
   return {};

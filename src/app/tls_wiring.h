@@ -45,7 +45,7 @@ void applyTlsOptions(const core::Config& config, proxy::ProxyOptions& options);
 // master did not pass one (TLS turned on by a reload) refuses to start, which
 // fails the reload cleanly — the master must be restarted to open the port.
 core::Status addProxyTlsListener(const core::Config& config, const TlsParts& tls, bool underMaster,
-                                 proxy::ProxyServer& server);
+                                 proxy::ProxyServer& server, std::shared_ptr<core::ConnectionLimiter> limiter);
 
 // The master's liveness check of a worker whose admin listener speaks TLS:
 // on a connected socket, a TLS handshake (the peer is not verified: it is our

@@ -1,4 +1,5 @@
 #include "core/config.h"
+
 #include "core/json_reader.h"
 
 #include <fmt/format.h>
@@ -12,6 +13,8 @@
 #include <set>
 #include <sstream>
 #include <thread>
+
+#include "core/cidr.h"
 
 namespace ballast::core {
 
@@ -149,6 +152,31 @@ class Binder {
     out = std::move(items);
   }
 
+  // A list of CIDRs ("10.0.0.0/8", "::1/128"; a bare address is a host route).
+  void cidrs(const std::string& key, std::vector<std::string>& out) {
+    YAML::Node value = take(key);
+    if (!value.IsDefined() || value.IsNull()) return;
+    if (!value.IsSequence()) {
+      error(join(key), "must be a list of CIDRs");
+      return;
+    }
+    std::vector<std::string> items;
+    for (size_t i = 0; i < value.size(); ++i) {
+      const std::string itemPath = fmt::format("{}[{}]", join(key), i);
+      if (!value[i].IsScalar()) {
+        error(itemPath, "must be a string");
+        continue;
+      }
+      const auto text = value[i].Scalar();
+      if (auto parsed = parseCidr(text); !parsed) {
+        error(itemPath, parsed.error());
+        continue;
+      }
+      items.push_back(text);
+    }
+    out = std::move(items);
+  }
+
   // A key handled elsewhere (not an unknown key).
   void markKnown(const std::string& key) { seen_.insert(key); }
 
@@ -231,6 +259,9 @@ void bindLoadBalancer(Binder b, LoadBalancerConfig& c) {
   hsts.field("includeSubDomains", c.ssl.hsts.includeSubDomains);
   hsts.finish();
   ssl.finish();
+  b.cidrs("trustedProxies", c.trustedProxies);
+  b.field("forwarded", c.forwarded);
+  b.field("dnsRefresh", c.dnsRefresh, 1000, kMaxMillis);
   b.finish();
 }
 
@@ -275,6 +306,10 @@ void bindServer(Binder b, ServerConfig& c) {
   limits.field("maxBodyBytes", c.limits.maxBodyBytes, 1024, 1 << 30);
   limits.field("headerTimeout", c.limits.headerTimeout, 100, kMaxMillis);
   limits.field("idleTimeout", c.limits.idleTimeout, 100, kMaxMillis);
+  limits.field("bodyTimeout", c.limits.bodyTimeout, 100, kMaxMillis);
+  limits.field("bodyMinRate", c.limits.bodyMinRate, 0, 1 << 30);
+  limits.field("maxConnections", c.limits.maxConnections, 1, 10'000'000);
+  limits.field("maxConnectionsPerClient", c.limits.maxConnectionsPerClient, 0, 10'000'000);
   limits.finish();
   Binder ssl = b.section("ssl");
   ssl.field("enabled", c.ssl.enabled);

@@ -55,6 +55,11 @@ struct LoadBalancerConfig {
   std::string algorithm = "round-robin";  // round-robin|weighted|least-connections|ip-hash|random|least-response-time
   HealthCheckConfig healthCheck;
   SslConfig ssl;
+  // Peers (CIDRs, IPv4 or IPv6) whose X-Forwarded-* / Forwarded / X-Real-IP
+  // are believed. From anyone else those fields are replaced by ballast's own.
+  std::vector<std::string> trustedProxies;
+  bool forwarded = false;            // also send RFC 7239 Forwarded upstream
+  int dnsRefresh = 30000;            // ms between resolutions of servers' host names
 };
 
 struct RedisCacheConfig {
@@ -95,6 +100,13 @@ struct LimitsConfig {
   int maxBodyBytes = 1048576;        // admin API request body
   int headerTimeout = 10000;         // ms to receive a complete header block (slowloris)
   int idleTimeout = 60000;           // ms an idle keep-alive connection is kept
+  // Request bodies (both listeners), mod_reqtimeout's semantics: the body must
+  // arrive within bodyTimeout ms of the end of the head (or of 100 Continue),
+  // and every bodyMinRate bytes received add one second; 0 = no extension.
+  int bodyTimeout = 20000;
+  int bodyMinRate = 500;             // bytes/s
+  int maxConnections = 10000;        // open client connections per listener
+  int maxConnectionsPerClient = 1000;  // per client address and listener; 0 = no cap
 };
 
 struct ServerConfig {

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "core/connection_options.h"
 #include "http/message.h"
 
 namespace ballast::http {
@@ -69,6 +70,8 @@ std::optional<core::Error> HeadScanner::checkLine(std::string_view line) {
       return badRequest("Conflicting Content-Length headers");
     }
     contentLength_ = std::string(value);
+  } else if (equalsIgnoreCase(name, "connection")) {
+    if (const char* reason = core::refusedConnectionOptionIn(value)) return badRequest(reason);
   }
   if (sawTransferEncoding_ && contentLength_) {
     return badRequest("Content-Length together with Transfer-Encoding is not accepted");

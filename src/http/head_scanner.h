@@ -6,6 +6,7 @@
 //   - field names are tokens, with no whitespace before the colon;
 //   - Content-Length is digits only and appears once (or repeats one value);
 //   - Content-Length and Transfer-Encoding are never both present;
+//   - Connection nominates no field that must be kept (core/connection_options.h);
 //   - at most `maxBytes` bytes and `maxFields` field lines.
 // Pure and incremental: call scan() with the whole buffer each time more
 // bytes arrive; it resumes where it stopped.

@@ -16,6 +16,8 @@
 
 #include <array>
 
+#include "core/body_deadline.h"
+#include "http/accept_guard.h"
 #include "http/body_stream.h"
 #include "http/head_scanner.h"
 #include "http/tls_context.h"
@@ -32,13 +34,16 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 struct HttpServer::Acceptors {
   std::vector<std::unique_ptr<tcp::acceptor>> list;
   std::vector<std::shared_ptr<TlsContextHolder>> tls;  // per acceptor; null = plain HTTP
+  std::vector<std::shared_ptr<core::ConnectionLimiter>> limiters;  // per acceptor
 };
 
 using TlsStream = asio::ssl::stream<beast::tcp_stream&>;
 
 struct HttpServer::Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  Connection(tcp::socket socket, core::ConnectionLimiter::Slot place)
+      : stream(std::move(socket)), slot(std::move(place)) {}
   beast::tcp_stream stream;
+  core::ConnectionLimiter::Slot slot;  // its place under the listener's caps
   // TLS connections: the context they were accepted with (a certificate reload
   // swaps the holder's, not this one) and the TLS layer over `stream`, whose
   // timeouts (expires_after) still apply underneath.
@@ -65,19 +70,21 @@ struct SessionRunner {
   explicit SessionRunner(HttpServer& owner) : server(owner) {}
   HttpServer& server;
 
-  asio::awaitable<void> accept(tcp::acceptor& acceptor, std::shared_ptr<TlsContextHolder> tls) {
+  asio::awaitable<void> accept(tcp::acceptor& acceptor, std::shared_ptr<TlsContextHolder> tls,
+                               std::shared_ptr<core::ConnectionLimiter> limiter) {
+    AcceptBackoff backoff;
     for (;;) {
       auto [ec, socket] = co_await acceptor.async_accept(server.pool_.next(), kTuple);
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
       if (ec) {
-        // Out of descriptors or similar: pause instead of spinning.
-        spdlog::warn("accept failed: {}", ec.message());
-        asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
-        co_await pause.async_wait(kTuple);
+        co_await backoff.wait(acceptor.get_executor(), "admin", ec);
         continue;
       }
+      backoff.reset();
+      core::ConnectionLimiter::Slot slot;
+      if (!admitConnection(*limiter, socket, slot, "admin")) continue;
       socket.set_option(tcp::no_delay(true), ec);
-      auto connection = std::make_shared<HttpServer::Connection>(std::move(socket));
+      auto connection = std::make_shared<HttpServer::Connection>(std::move(socket), std::move(slot));
       if (tls) {
         connection->tlsContext = tls->current();
         connection->tls = std::make_unique<TlsStream>(connection->stream, *connection->tlsContext);
@@ -247,14 +254,44 @@ struct SessionRunner {
         auto [wec, written] = co_await asio::async_write(io, asio::buffer(kContinue), kTuple);
         if (wec) co_return core::Error{ErrorCode::kBadRequest, "Connection closed", {}};
       }
-      conn.stream.expires_after(limits.idleTimeout);
-      auto [rec, n] = co_await bhttp::async_read(io, buffer, parser, kTuple);
-      if (rec == beast::error::timeout) {
-        co_return core::Error{ErrorCode::kRequestTimeout, "Request body not received in time", {}};
-      }
-      if (rec) co_return mapParseError(rec);
+      if (auto failure = co_await readBody(conn, io, buffer, parser)) co_return failure;
     }
     request.body = std::move(parser.get().body());
+    co_return std::nullopt;
+  }
+
+  // Reads the rest of the body within its deadline (core::BodyDeadline): a
+  // client that trickles it is cut off with 408, whatever the idle timeout.
+  // The deadline cancels the read rather than closing the socket, so the
+  // 408 can still be sent.
+  template <class Io>
+  asio::awaitable<std::optional<core::Error>> readBody(HttpServer::Connection& conn, Io& io,
+                                                       beast::flat_buffer& buffer,
+                                                       bhttp::request_parser<bhttp::string_body>& parser) {
+    const auto millisNow = [] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::steady_clock::now().time_since_epoch())
+          .count();
+    };
+    core::BodyDeadline deadline(server.limits_.body, millisNow());
+    deadline.received(buffer.size());
+    conn.stream.expires_never();
+    asio::steady_timer timer(conn.stream.get_executor());
+    bool timedOut = false;
+    while (!parser.is_done()) {
+      timer.expires_at(std::chrono::steady_clock::time_point(std::chrono::milliseconds(deadline.at())));
+      timer.async_wait([&conn, &timedOut](const boost::system::error_code& ec) {
+        if (ec) return;
+        timedOut = true;
+        beast::error_code ignored;
+        conn.stream.socket().cancel(ignored);
+      });
+      auto [ec, parsed] = co_await bhttp::async_read_some(io, buffer, parser, kTuple);
+      timer.cancel();
+      if (timedOut) co_return core::Error{ErrorCode::kRequestTimeout, "Request body not received in time", {}};
+      if (ec) co_return mapParseError(ec);
+      deadline.received(parsed);
+    }
     co_return std::nullopt;
   }
 
@@ -380,7 +417,9 @@ HttpServer::HttpServer(IoPool& pool, Handler handler, ErrorResponder onError, Se
 
 HttpServer::~HttpServer() = default;
 
-core::Status HttpServer::addListener(int fd, std::shared_ptr<TlsContextHolder> tls) {
+core::Status HttpServer::addListener(int fd, std::shared_ptr<TlsContextHolder> tls,
+                                     std::shared_ptr<core::ConnectionLimiter> limiter) {
+  if (!limiter) limiter = core::ConnectionLimiter::create(limits_.connections);
   auto acceptor = std::make_unique<tcp::acceptor>(pool_.at(0));
   beast::error_code ec;
   sockaddr_storage addr{};
@@ -390,13 +429,15 @@ core::Status HttpServer::addListener(int fd, std::shared_ptr<TlsContextHolder> t
   if (ec) return core::fail(ErrorCode::kInternal, "cannot adopt listening socket: " + ec.message());
   acceptors_->list.push_back(std::move(acceptor));
   acceptors_->tls.push_back(std::move(tls));
+  acceptors_->limiters.push_back(std::move(limiter));
   return {};
 }
 
 void HttpServer::start() {
   for (size_t i = 0; i < acceptors_->list.size(); ++i) {
     auto& acceptor = *acceptors_->list[i];
-    asio::co_spawn(acceptor.get_executor(), runner_->accept(acceptor, acceptors_->tls[i]), asio::detached);
+    asio::co_spawn(acceptor.get_executor(), runner_->accept(acceptor, acceptors_->tls[i], acceptors_->limiters[i]),
+                   asio::detached);
   }
 }
 

@@ -19,6 +19,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/body_deadline.h"
+#include "core/connection_limiter.h"
 #include "core/error.h"
 #include "http/io_pool.h"
 #include "http/message.h"
@@ -33,7 +35,9 @@ struct ServerLimits {
   size_t maxHeaderCount = 100;
   size_t maxBodyBytes = 1 << 20;
   std::chrono::milliseconds headerTimeout{10000};  // from the first byte to the end of the head
-  std::chrono::milliseconds idleTimeout{60000};    // keep-alive wait; also bounds body and write
+  std::chrono::milliseconds idleTimeout{60000};    // keep-alive wait; also bounds writes
+  core::BodyTimeouts body;                         // request body deadline (mod_reqtimeout)
+  core::ConnectionLimiter::Limits connections;     // caps per listener (when addListener gets none)
 };
 
 // Answers a request. Called once per request, on the connection's loop.
@@ -53,7 +57,9 @@ class HttpServer {
   // Serves on a listening socket; takes ownership of `fd`. With `tls`, every
   // connection on it starts with a TLS handshake (bounded by headerTimeout)
   // using the holder's current context.
-  core::Status addListener(int fd, std::shared_ptr<TlsContextHolder> tls = nullptr);
+  // `limiter` caps the listener's connections (null: one from the limits).
+  core::Status addListener(int fd, std::shared_ptr<TlsContextHolder> tls = nullptr,
+                           std::shared_ptr<core::ConnectionLimiter> limiter = nullptr);
   void start();
   // Stops accepting and closes idle keep-alive connections; a connection busy
   // with a request finishes it (its response says Connection: close) and closes;

@@ -15,12 +15,14 @@
 #include "core/random.h"
 #include "lb/hash.h"
 #include "lb/sticky.h"
+#include "core/cidr.h"
 #include "proxy/forward_headers.h"
 #include "proxy/http1/field_list.h"
 #include "proxy/https_redirect.h"
 #include "proxy/local_response.h"
 #include "proxy/proxy_rate_limit.h"
 #include "proxy/socket_io.h"
+#include "telemetry/log_throttle.h"
 
 namespace ballast::proxy {
 
@@ -39,9 +41,11 @@ bool isIdempotent(std::string_view method) {
          method == "DELETE" || method == "TRACE";
 }
 
+// The path of an origin-form target ("/" for absolute-form without one).
 std::string_view pathOf(std::string_view target) {
   const auto query = target.find('?');
-  return query == std::string_view::npos ? target : target.substr(0, query);
+  const auto path = query == std::string_view::npos ? target : target.substr(0, query);
+  return path.empty() ? std::string_view("/") : path;
 }
 
 // The value of cookie `name` in the request's Cookie fields, or empty.
@@ -80,6 +84,16 @@ std::string_view newRequestId(std::array<char, 32>& out) {
   return {out.data(), out.size()};
 }
 
+// A refused request head is logged with its reason, at most once a second
+// (a client sending garbage in a loop must not flood the log).
+void logRefusedHead(const std::string& clientIp, const http1::ParseError& error) {
+  static telemetry::LogThrottle throttle;
+  if (auto held = throttle.admit()) {
+    spdlog::warn("proxy: refused a request from {}: {} ({}; {} more refusals held back)", clientIp, error.reason,
+                 core::httpStatus(error.code), *held);
+  }
+}
+
 // Decrements a counter when the request ends, whatever way it ends.
 struct CounterGuard {
   std::atomic<int64_t>& counter;
@@ -102,12 +116,19 @@ LoopContext::LoopContext(asio::io_context& loop, Registry& reg, const ProxyOptio
     : io(loop), registry(reg), options(opts), draining(drainFlag), drainPrompt(promptFlag), timeouts(loop),
       upstreams(loop, opts.maxIdlePerServer), writes(loop) {}
 
-ClientSession::ClientSession(LoopContext& loop, tcp::socket socket, std::shared_ptr<http::TlsContext> tls)
-    : loop_(loop), client_(std::move(socket), std::move(tls)), timeout_(loop.timeouts, [this] { onTimeout(); }),
-      requestParser_(loop.options.headLimits), responseParser_(http1::HeadLimits{64 * 1024, 200}) {
+ClientSession::ClientSession(LoopContext& loop, tcp::socket socket, std::shared_ptr<http::TlsContext> tls,
+                             core::ConnectionLimiter::Slot slot)
+    : loop_(loop), client_(std::move(socket), std::move(tls)), slot_(std::move(slot)),
+      timeout_(loop.timeouts, [this] { onTimeout(); }), requestParser_(loop.options.headLimits),
+      responseParser_(http1::HeadLimits{64 * 1024, 200}) {
   boost::system::error_code ec;
   auto endpoint = client_.socket().remote_endpoint(ec);
-  if (!ec) clientIp_ = endpoint.address().to_string();
+  if (!ec) {
+    const auto peer = core::parseIpAddress(endpoint.address().to_string());
+    peerIp_ = peer ? peer->toString() : endpoint.address().to_string();
+    peerTrusted_ = peer && loop.options.trustedProxies.contains(*peer);
+  }
+  clientIp_ = peerIp_;
   client_.socket().non_blocking(true, ec);  // for sendAll()
   loop_.sessions.insert(this);
 }
@@ -182,13 +203,14 @@ asio::awaitable<void> ClientSession::run() {
 asio::awaitable<bool> ClientSession::handshake() {
   timeout_.arm(loop_.options.headerTimeout);
   auto [ec] = co_await client_.tls()->async_handshake(asio::ssl::stream_base::server, kTuple);
-  if (ec) spdlog::debug("proxy: TLS handshake with {} failed: {}", clientIp_, timedOut_ ? "timed out" : ec.message());
+  if (ec) spdlog::debug("proxy: TLS handshake with {} failed: {}", peerIp_, timedOut_ ? "timed out" : ec.message());
   co_return !ec && !timedOut_;
 }
 
 asio::awaitable<void> ClientSession::redirectToHttps() {
   const http1::RequestHead& head = requestParser_.head();
-  const auto location = httpsLocation(head.host, head.target, loop_.options.httpsRedirectPort);
+  const std::string target = (head.needsLeadingSlash() ? "/" : "") + std::string(head.originTarget);
+  const auto location = httpsLocation(head.host, target, loop_.options.httpsRedirectPort);
   if (!location) {
     co_await sendLocal(ErrorCode::kBadRequest, "a Host header is required (this port redirects to https)", true);
     co_return;
@@ -209,6 +231,7 @@ asio::awaitable<bool> ClientSession::readRequestHead(size_t& headLength) {
       co_return true;
     }
     if (result.failed()) {
+      logRefusedHead(peerIp_, result.error);
       co_await sendLocal(result.error.code, result.error.reason, true);
       co_return false;
     }
@@ -294,7 +317,7 @@ asio::awaitable<std::shared_ptr<UpstreamConnection>> ClientSession::connect(
 template <class From, class To>
 asio::awaitable<bool> ClientSession::pumpBody(From& from, IoBuffer& buffer, To& to, const http1::BodyFraming& framing,
                                               uint64_t alreadySent, http1::ChunkedDecoder* decoder,
-                                              bool& sourceFailed) {
+                                              bool& sourceFailed, core::BodyDeadline* deadline) {
   // `buffer` holds bytes from `from` not yet forwarded; the caller already
   // sent `alreadySent` body bytes (Content-Length bodies).
   const auto idle = loop_.options.idleTimeout;
@@ -325,15 +348,32 @@ asio::awaitable<bool> ClientSession::pumpBody(From& from, IoBuffer& buffer, To& 
     if (finished) co_return true;
     size_t available = 0;
     char* space = buffer.prepare(kReadChunk, available, kStreamBufferBytes);
-    timeout_.arm(idle);
+    if (deadline != nullptr) timeout_.armAt(deadline->at());
+    else timeout_.arm(idle);
     auto [ec, n] = co_await readSome(from, asio::buffer(space, available));
     if (ec || n == 0) {
       if (framing.kind == http1::BodyKind::kUntilClose && ec == asio::error::eof) co_return true;
       sourceFailed = true;
       co_return false;
     }
+    if (deadline != nullptr) deadline->received(n);
     buffer.commit(n);
   }
+}
+
+asio::awaitable<ClientSession::Outcome> ClientSession::answerSlowBody(bool responseStarted) {
+  // The client left, sent a malformed chunk, or was too slow: the request is
+  // abandoned (its upstream connection, never returned to the pool, closes).
+  if (!timedOut_) co_return Outcome::kCloseClient;
+  timedOut_ = false;
+  static telemetry::LogThrottle throttle;
+  if (auto held = throttle.admit()) {
+    spdlog::warn("proxy: request body from {} not received in time ({} more held back)", clientIp_, *held);
+  }
+  if (!responseStarted) {
+    co_await sendLocal(ErrorCode::kRequestTimeout, "request body not received in time", true);
+  }
+  co_return Outcome::kCloseClient;
 }
 
 asio::awaitable<void> ClientSession::tunnel(tcp::socket& upstream) {
@@ -373,8 +413,21 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
     requestId = requestIdCopy_;
   }
 
+  // The client: the peer, or behind a trusted proxy the address it forwards for.
+  if (peerTrusted_) {
+    clientIp_ = clientAddress(peerIp_, head.headers, [this](std::string_view ip) {
+      const auto address = core::parseIpAddress(ip);
+      return address && loop_.options.trustedProxies.contains(*address);
+    });
+  }
+  if (head.targetForm == http1::TargetForm::kAuthority) {
+    // CONNECT: ballast tunnels only WebSocket upgrades.
+    co_await sendLocal(ErrorCode::kMethodNotAllowed, "CONNECT is not supported by this proxy", true);
+    co_return Outcome::kCloseClient;
+  }
+
   const RouteTable& routes = loop_.registry.routesForThisThread();
-  const std::shared_ptr<Service>* routed = routes.match(head.host, pathOf(head.target));
+  const std::shared_ptr<Service>* routed = routes.match(head.host, pathOf(head.originTarget));
   const bool hasBody = head.body.hasBody();
   if (routed == nullptr) {
     co_await sendLocal(ErrorCode::kNotFound, "no service matches this host and path", true);
@@ -402,7 +455,7 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
   // Copies of what is needed after the head's bytes are consumed (members, so
   // their capacity is reused from request to request).
   method_.assign(head.method);
-  path_.assign(pathOf(head.target));
+  path_.assign(pathOf(head.originTarget));
   const std::string& method = method_;
   const std::string& path = path_;
   auto failLocal = [&](ErrorCode code, std::string message) -> asio::awaitable<Outcome> {
@@ -518,9 +571,13 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
   const std::string hostForHttp10 =
       head.hasHost ? std::string() : fmt::format("{}:{}", server->host(), server->port());
   const std::string_view proto = client_.secure() ? std::string_view("https") : loop_.options.proto;
-  buildUpstreamRequest(head, RequestRewrite{clientIp_, proto, requestId, hostForHttp10},
+  buildUpstreamRequest(head,
+                       RequestRewrite{peerIp_, clientIp_, proto, requestId, hostForHttp10, peerTrusted_,
+                                      loop_.options.emitForwarded},
                        upstreamHead);
   clientBuffer_.consume(headLength);
+  // The body may start now (or once 100 Continue is relayed: reset there).
+  core::BodyDeadline bodyDeadline(loop_.options.bodyTimeouts, TimeoutSet::nowMillis());
 
   http1::ChunkedDecoder requestDecoder(http1::MessageKind::kRequest);
   bool waitForContinue = expectContinue;
@@ -532,6 +589,7 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
     uint64_t bodySent = 0;
     size_t prefix = 0;
     if (!waitForContinue && !bodyDone) {
+      if (attempt == 0) bodyDeadline.received(clientBuffer_.size());
       if (requestFraming.kind == http1::BodyKind::kContentLength) {
         prefix = static_cast<size_t>(std::min<uint64_t>(requestFraming.length, clientBuffer_.size()));
         bodySent = prefix;
@@ -555,14 +613,16 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
       clientBuffer_.consume(prefix);
       if (!bodyDone && !waitForContinue) {
         bool sourceFailed = false;
-        if (!co_await pumpBody(client_, clientBuffer_, upstream->socket, requestFraming, bodySent,
-                               &requestDecoder, sourceFailed)) {
+        if (co_await pumpBody(client_, clientBuffer_, upstream->socket, requestFraming, bodySent, &requestDecoder,
+                              sourceFailed, &bodyDeadline)) {
+          bodyDone = true;
+        } else if (sourceFailed) {
           upstreamSocket_ = nullptr;
-          if (sourceFailed) co_return Outcome::kCloseClient;  // the client left or sent garbage
-          recordFailure(health::Outcome::kGatewayFailure);
-          co_return co_await failLocal(ErrorCode::kBadGateway, "upstream stopped reading the request body");
+          co_return co_await answerSlowBody(false);
         }
-        bodyDone = true;
+        // Else the upstream stopped reading the body: it may have answered
+        // early (a 413, a redirect), so its response is read all the same.
+        // The body is then incomplete: neither connection is reused.
       }
       // Read the response head; relay 1xx interim responses.
       upstreamBuffer_.consume(upstreamBuffer_.size());
@@ -593,15 +653,15 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
         if (waitForContinue && responseParser_.head().status == 100) {
           // The client now sends its body: stream it, then read the final response.
           waitForContinue = false;
+          bodyDeadline = core::BodyDeadline(loop_.options.bodyTimeouts, TimeoutSet::nowMillis());
           bool sourceFailed = false;
-          if (!co_await pumpBody(client_, clientBuffer_, upstream->socket, requestFraming, 0, &requestDecoder,
-                                 sourceFailed)) {
+          if (co_await pumpBody(client_, clientBuffer_, upstream->socket, requestFraming, 0, &requestDecoder,
+                                sourceFailed, &bodyDeadline)) {
+            bodyDone = true;
+          } else if (sourceFailed) {
             upstreamSocket_ = nullptr;
-            if (sourceFailed) co_return Outcome::kCloseClient;
-            recordFailure(health::Outcome::kGatewayFailure);
-            co_return co_await failLocal(ErrorCode::kBadGateway, "upstream stopped reading the request body");
+            co_return co_await answerSlowBody(false);
           }
-          bodyDone = true;
         }
       }
     }
@@ -749,8 +809,11 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
     }
   }
   upstreamSocket_ = nullptr;
-  // A connection is reused only when its response was read exactly.
-  if (upstreamKeepAlive && responseFraming.kind != http1::BodyKind::kUntilClose && upstreamBuffer_.empty()) {
+  // A connection is reused only when its request was sent whole and its
+  // response read exactly: a body left unsent (an early answer, an aborted
+  // upload) would be read by the server as the start of the next request.
+  if (bodyDone && upstreamKeepAlive && responseFraming.kind != http1::BodyKind::kUntilClose &&
+      upstreamBuffer_.empty()) {
     loop_.upstreams.give(std::move(upstream));
   }
   co_return closeClient ? Outcome::kCloseClient : Outcome::kDone;

@@ -21,6 +21,9 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/body_deadline.h"
+#include "core/cidr.h"
+#include "core/connection_limiter.h"
 #include "proxy/client_stream.h"
 #include "proxy/http1/chunked_decoder.h"
 #include "proxy/http1/request_parser.h"
@@ -51,6 +54,15 @@ struct ProxyOptions {
   // counted for /metrics; null: services' rate limits are not enforced.
   security::RateStore* rateStore = nullptr;
   security::RateLimitCounters* rateLimited = nullptr;
+  // Request bodies: server.limits.bodyTimeout / bodyMinRate.
+  core::BodyTimeouts bodyTimeouts;
+  // loadBalancer.trustedProxies: peers whose forwarding fields are believed.
+  core::CidrSet trustedProxies;
+  bool emitForwarded = false;  // loadBalancer.forwarded
+  // loadBalancer.dnsRefresh: how often servers' host names are resolved again.
+  std::chrono::milliseconds dnsRefresh{30000};
+  // server.limits.maxConnections / maxConnectionsPerClient, per listener.
+  core::ConnectionLimiter::Limits connectionLimits;
 };
 
 class ClientSession;
@@ -78,7 +90,9 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
  public:
   // `tls` non-null: a connection on the TLS listener, which starts with the
   // handshake (bounded by the header timeout).
-  ClientSession(LoopContext& loop, boost::asio::ip::tcp::socket socket, std::shared_ptr<http::TlsContext> tls);
+  // `slot` holds the connection's place under the listener's connection caps.
+  ClientSession(LoopContext& loop, boost::asio::ip::tcp::socket socket, std::shared_ptr<http::TlsContext> tls,
+                core::ConnectionLimiter::Slot slot = {});
   ~ClientSession();
 
   boost::asio::awaitable<void> run();
@@ -106,15 +120,22 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
                                                                       std::string& failure);
   // From and To: the client's ClientStream or an upstream tcp::socket.
   template <class From, class To>
+  // `deadline` non-null: a request body, whose reads are bounded by it
+  // (see core::BodyDeadline); null: a response body, bounded by the idle timeout.
   boost::asio::awaitable<bool> pumpBody(From& from, IoBuffer& buffer, To& to, const http1::BodyFraming& framing,
-                                        uint64_t alreadySent, http1::ChunkedDecoder* decoder, bool& sourceFailed);
+                                        uint64_t alreadySent, http1::ChunkedDecoder* decoder, bool& sourceFailed,
+                                        core::BodyDeadline* deadline = nullptr);
+  boost::asio::awaitable<Outcome> answerSlowBody(bool responseStarted);
   boost::asio::awaitable<void> tunnel(boost::asio::ip::tcp::socket& upstream);
   const lb::ServerState* stickyServer(const ServiceSnapshot& snapshot, const http1::RequestHead& head) const;
   void onTimeout();
 
   LoopContext& loop_;
   ClientStream client_;
-  std::string clientIp_;
+  core::ConnectionLimiter::Slot slot_;
+  std::string peerIp_;        // the connection's peer, canonical
+  bool peerTrusted_ = false;  // it is one of loadBalancer.trustedProxies
+  std::string clientIp_;      // the current request's client (see clientAddress())
   TimeoutSet::Handle timeout_;
   bool timedOut_ = false;
   bool idle_ = true;

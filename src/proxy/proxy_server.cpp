@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "http/accept_guard.h"
+
 namespace ballast::proxy {
 
 namespace asio = boost::asio;
@@ -23,25 +25,32 @@ struct ProxyServer::Loop {
   LoopContext context;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::vector<std::shared_ptr<http::TlsContextHolder>> tls;  // per acceptor; null = plain
+  std::vector<std::shared_ptr<core::ConnectionLimiter>> limiters;  // per acceptor (shared by the loops)
   asio::steady_timer poolSweeper;
 };
 
 namespace {
 
 asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, LoopContext& context, std::atomic<size_t>& active,
-                                 std::shared_ptr<http::TlsContextHolder> tls) {
+                                 std::shared_ptr<http::TlsContextHolder> tls,
+                                 std::shared_ptr<core::ConnectionLimiter> limiter) {
+  http::AcceptBackoff backoff;
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(kTuple);
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) {
-      spdlog::warn("proxy accept failed: {}", ec.message());
-      asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
-      co_await pause.async_wait(kTuple);
+      // Out of descriptors (EMFILE, ENFILE) or memory: wait, longer each
+      // time it repeats, instead of spinning on a backlog it cannot take.
+      co_await backoff.wait(acceptor.get_executor(), "proxy", ec);
       continue;
     }
+    backoff.reset();
+    core::ConnectionLimiter::Slot slot;
+    if (!http::admitConnection(*limiter, socket, slot, "proxy")) continue;
     socket.set_option(tcp::no_delay(true), ec);
     // A TLS connection keeps the context current at accept time.
-    auto session = std::make_shared<ClientSession>(context, std::move(socket), tls ? tls->current() : nullptr);
+    auto session = std::make_shared<ClientSession>(context, std::move(socket), tls ? tls->current() : nullptr,
+                                                   std::move(slot));
     active.fetch_add(1);
     asio::co_spawn(acceptor.get_executor(), session->run(),
                    [session, &active](std::exception_ptr error) {
@@ -78,7 +87,9 @@ ProxyServer::ProxyServer(http::IoPool& pool, Registry& registry, ProxyOptions op
 
 ProxyServer::~ProxyServer() = default;
 
-core::Status ProxyServer::addListener(int fd, std::shared_ptr<http::TlsContextHolder> tls) {
+core::Status ProxyServer::addListener(int fd, std::shared_ptr<http::TlsContextHolder> tls,
+                                      std::shared_ptr<core::ConnectionLimiter> limiter) {
+  if (!limiter) limiter = core::ConnectionLimiter::create(options_.connectionLimits);
   sockaddr_storage addr{};
   socklen_t len = sizeof(addr);
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
@@ -91,6 +102,7 @@ core::Status ProxyServer::addListener(int fd, std::shared_ptr<http::TlsContextHo
     if (ec) return core::fail(core::ErrorCode::kInternal, "cannot adopt proxy socket: " + ec.message());
     loops_[i]->acceptors.push_back(std::move(acceptor));
     loops_[i]->tls.push_back(tls);
+    loops_[i]->limiters.push_back(limiter);
   }
   return {};
 }
@@ -101,7 +113,8 @@ void ProxyServer::start() {
       l->context.timeouts.start();
       sweepPools(this, l->poolSweeper, l->context);
       for (size_t i = 0; i < l->acceptors.size(); ++i) {
-        asio::co_spawn(l->context.io, acceptLoop(*l->acceptors[i], l->context, active_, l->tls[i]), asio::detached);
+        asio::co_spawn(l->context.io, acceptLoop(*l->acceptors[i], l->context, active_, l->tls[i], l->limiters[i]),
+                       asio::detached);
       }
     });
   }

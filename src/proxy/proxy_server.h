@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/connection_limiter.h"
 #include "core/error.h"
 #include "http/io_pool.h"
 #include "http/tls_context.h"
@@ -24,7 +25,9 @@ class ProxyServer {
 
   // Serves on a listening socket (each loop accepts on its own duplicate);
   // with `tls`, connections on it speak TLS with the holder's current context.
-  core::Status addListener(int fd, std::shared_ptr<http::TlsContextHolder> tls = nullptr);
+  // `limiter` caps its connections (null: one made from the options' limits).
+  core::Status addListener(int fd, std::shared_ptr<http::TlsContextHolder> tls = nullptr,
+                           std::shared_ptr<core::ConnectionLimiter> limiter = nullptr);
   void start();
   enum class DrainMode {
     kPrompt,  // shutdown: idle client connections are closed at once

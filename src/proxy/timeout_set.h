@@ -26,6 +26,8 @@ class TimeoutSet {
     Handle& operator=(const Handle&) = delete;
 
     void arm(std::chrono::milliseconds after);
+    // Expires at `deadlineMillis` (nowMillis()'s clock).
+    void armAt(int64_t deadlineMillis) { deadline_ = deadlineMillis == 0 ? 1 : deadlineMillis; }
     void disarm() { deadline_ = 0; }
     bool armed() const { return deadline_ != 0; }
 

@@ -1,5 +1,6 @@
 #include "proxy/http1/framing.h"
 
+#include "core/connection_options.h"
 #include "proxy/http1/char_class.h"
 #include "proxy/http1/field_list.h"
 
@@ -52,7 +53,9 @@ const char* noteTransferEncoding(std::string_view value, FieldFacts& facts) {
   return nullptr;
 }
 
-void noteConnection(std::string_view value, FieldFacts& facts) {
+// Notes close / keep-alive / upgrade; refuses an option that nominates a
+// field the proxy must keep (core/connection_options.h).
+const char* noteConnection(std::string_view value, FieldFacts& facts) {
   ListCursor list(value);
   for (std::string_view token; list.next(token);) {
     switch (token.size()) {
@@ -68,7 +71,9 @@ void noteConnection(std::string_view value, FieldFacts& facts) {
       default:
         break;
     }
+    if (const char* reason = core::refusedConnectionOption(token)) return reason;
   }
+  return nullptr;
 }
 
 }  // namespace
@@ -98,7 +103,9 @@ const char* noteField(MessageKind kind, std::string_view buffer, const FieldLine
       }
       break;
     case 10:
-      if (equalsLower(name, "connection")) noteConnection(value, facts);
+      if (equalsLower(name, "connection")) {
+        if (const char* reason = noteConnection(value, facts)) return reason;
+      }
       break;
     case 14:
       if (equalsLower(name, "content-length")) {

@@ -48,6 +48,7 @@ struct FieldFacts {
 // Folds one parsed field line of a `kind` message into `facts`; `field`
 // views `buffer`. Returns nullptr, or the reason the field makes the message
 // malformed (bad Content-Length, conflicting lengths, bad transfer coding,
+// a Connection option nominating a field the proxy must keep,
 // bad Host characters).
 [[nodiscard]] const char* noteField(MessageKind kind, std::string_view buffer,
                                     const FieldLine& field, FieldFacts& facts) noexcept;

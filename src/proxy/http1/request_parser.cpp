@@ -1,6 +1,7 @@
 #include "proxy/http1/request_parser.h"
 
 #include "proxy/http1/char_class.h"
+#include "proxy/http1/field_list.h"
 #include "proxy/http1/framing.h"
 
 namespace ballast::proxy::http1 {
@@ -72,6 +73,11 @@ ParseResult RequestParser::finish(std::string_view buffer, std::size_t headLengt
 
   head_.method = method_.in(buffer);
   head_.target = target_.in(buffer);
+  head_.hasHost = facts.hostLines == 1;
+  head_.host = head_.hasHost ? facts.host.in(buffer) : std::string_view();
+  if (const char* reason = applyTargetForm(head_.method, head_.target)) {
+    return reader_.fail(codes.malformed, reason);
+  }
   head_.versionMinor = versionMinor_;
   head_.headers = reader_.headers(buffer);
   head_.body = body;
@@ -80,9 +86,65 @@ ParseResult RequestParser::finish(std::string_view buffer, std::size_t headLengt
   head_.upgrade = versionMinor_ == 1 && facts.connectionUpgrade && facts.upgradeHeader;
   head_.upgradeProtocol = head_.upgrade ? facts.upgrade.in(buffer) : std::string_view();
   head_.expectContinue = versionMinor_ == 1 && facts.expectContinue;
-  head_.hasHost = facts.hostLines == 1;
-  head_.host = head_.hasHost ? facts.host.in(buffer) : std::string_view();
   return ParseResult::complete(headLength);
+}
+
+namespace {
+
+// "http://" or "https://", any case: the length of the prefix, or 0.
+std::size_t httpSchemePrefix(std::string_view target) noexcept {
+  for (std::string_view scheme : {std::string_view("http://"), std::string_view("https://")}) {
+    if (target.size() >= scheme.size() && equalsLower(target.substr(0, scheme.size()), scheme)) {
+      return scheme.size();
+    }
+  }
+  return 0;
+}
+
+// host [":" port] with Host's characters, not empty, no userinfo.
+bool validAuthority(std::string_view authority) noexcept {
+  return !authority.empty() && authority.find('@') == std::string_view::npos &&
+         chars::spanOf(authority, chars::kHost) == authority.size() && authority.front() != ':';
+}
+
+}  // namespace
+
+const char* RequestParser::applyTargetForm(std::string_view method, std::string_view target) noexcept {
+  const bool connect = method == "CONNECT";
+  if (target.front() == '/') {
+    if (connect) return "CONNECT needs an authority-form target";
+    head_.targetForm = TargetForm::kOrigin;
+    head_.originTarget = target;
+    return nullptr;
+  }
+  if (target == "*") {
+    if (method != "OPTIONS") return "the asterisk target is only for OPTIONS";
+    head_.targetForm = TargetForm::kAsterisk;
+    head_.originTarget = target;
+    return nullptr;
+  }
+  if (const std::size_t scheme = httpSchemePrefix(target); scheme > 0 && !connect) {
+    const std::string_view rest = target.substr(scheme);
+    const std::size_t end = rest.find_first_of("/?#");
+    const std::string_view authority = rest.substr(0, end);
+    if (!validAuthority(authority)) return "invalid authority in an absolute-form target";
+    const std::string_view path = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+    if (!path.empty() && path.front() == '#') return "fragment in the request-target";
+    head_.targetForm = TargetForm::kAbsolute;
+    // Without a path this is "" or "?q": whoever writes it out puts "/" first.
+    head_.originTarget = path;
+    head_.host = authority;
+    head_.hasHost = true;
+    return nullptr;
+  }
+  if (connect && validAuthority(target) && target.find(':') != std::string_view::npos) {
+    head_.targetForm = TargetForm::kAuthority;
+    head_.originTarget = {};
+    head_.host = target;
+    head_.hasHost = true;
+    return nullptr;
+  }
+  return connect ? "CONNECT needs an authority-form target" : "invalid request-target";
 }
 
 }  // namespace ballast::proxy::http1

@@ -30,6 +30,7 @@
 //   else if (r.failed()) { /* reply core::httpStatus(r.error.code), close */ }
 //   else { const RequestHead& h = parser.head(); /* body starts at buffer[r.consumed] */ }
 
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -38,9 +39,24 @@
 
 namespace ballast::proxy::http1 {
 
+// RFC 9112 §3.2. Absolute-form is accepted from any client (a proxy must
+// accept it); authority-form only with CONNECT; asterisk-form only with
+// OPTIONS. Anything else is a 400.
+enum class TargetForm : std::uint8_t { kOrigin, kAbsolute, kAuthority, kAsterisk };
+
 struct RequestHead {
   std::string_view method;           // a token, case-sensitive ("GET")
-  std::string_view target;           // origin-, absolute-, authority- or asterisk-form
+  std::string_view target;           // as received
+  TargetForm targetForm = TargetForm::kOrigin;
+  // What to forward to an origin server: the target itself in origin- and
+  // asterisk-form; absolute-form's path and query, which may be "" or "?q"
+  // when it has no path (write "/" before those). Empty for authority-form.
+  // Empty for authority-form.
+  std::string_view originTarget;
+  // originTarget needs a "/" written before it (absolute-form without a path).
+  bool needsLeadingSlash() const noexcept {
+    return targetForm == TargetForm::kAbsolute && (originTarget.empty() || originTarget.front() != '/');
+  }
   int versionMinor = 1;              // HTTP/1.<versionMinor>: 0 or 1
   std::span<const Header> headers;   // in arrival order, duplicates kept
   BodyFraming body;                  // kNone, kContentLength or kChunked
@@ -48,8 +64,10 @@ struct RequestHead {
   bool upgrade = false;              // HTTP/1.1, Connection: upgrade and an Upgrade field
   std::string_view upgradeProtocol;  // the Upgrade value when `upgrade`
   bool expectContinue = false;       // HTTP/1.1 and Expect: 100-continue
+  // Where the request goes: absolute-form's authority when it has one
+  // (RFC 9112 §3.2.2: a received Host is then ignored), else the Host value.
   bool hasHost = false;
-  std::string_view host;  // the Host value (may be empty); empty when !hasHost
+  std::string_view host;  // (may be empty); empty when !hasHost
 };
 
 class RequestParser {
@@ -68,6 +86,9 @@ class RequestParser {
  private:
   const char* parseRequestLine(std::string_view buffer, std::string_view line) noexcept;
   ParseResult finish(std::string_view buffer, std::size_t headLength);
+  // Classifies the target and fills targetForm, originTarget and (for
+  // absolute-form) host; returns nullptr or the reason it is refused.
+  const char* applyTargetForm(std::string_view method, std::string_view target) noexcept;
 
   detail::HeadReader reader_;
   detail::Slice method_;

@@ -58,6 +58,18 @@ TEST(HeadScanner, RefusesSmugglingShapes) {
   }
 }
 
+TEST(HeadScanner, RefusesConnectionNominatingAFieldThatMustBeKept) {
+  for (std::string_view value : {"Content-Length", "keep-alive, transfer-encoding", "Host", "x-forwarded-for"}) {
+    const std::string head = "POST / HTTP/1.1\r\nHost: a\r\nConnection: " + std::string(value) +
+                             "\r\nContent-Length: 3\r\n\r\n";
+    auto r = scanAll(head);
+    ASSERT_TRUE(r.error) << value;
+    EXPECT_EQ(r.error->code, ErrorCode::kBadRequest);
+    EXPECT_NE(r.error->message.find("Connection nominates"), std::string::npos) << r.error->message;
+  }
+  EXPECT_FALSE(scanAll("GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, X-Other\r\n\r\n").error);
+}
+
 TEST(HeadScanner, AcceptsChunkedInAnyCase) {
   for (const char* head : {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n",
                            "POST / HTTP/1.1\r\ntransfer-encoding:  Chunked \r\n\r\n"}) {

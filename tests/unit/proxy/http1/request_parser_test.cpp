@@ -16,6 +16,8 @@ struct Snapshot {
   std::size_t consumed = 0;
   std::string method;
   std::string target;
+  TargetForm targetForm = TargetForm::kOrigin;
+  std::string originTarget;
   int versionMinor = 0;
   std::vector<std::pair<std::string, std::string>> headers;
   BodyKind bodyKind = BodyKind::kNone;
@@ -36,6 +38,8 @@ Snapshot snapshot(const RequestParser& parser, std::size_t consumed) {
   s.consumed = consumed;
   s.method = h.method;
   s.target = h.target;
+  s.targetForm = h.targetForm;
+  s.originTarget = h.originTarget;
   s.versionMinor = h.versionMinor;
   for (const Header& header : h.headers) s.headers.emplace_back(header.name, header.value);
   s.bodyKind = h.body.kind;
@@ -184,7 +188,39 @@ TEST(Http1RequestParser, AcceptsOtherTargetFormsAndMethods) {
             "http://a.example:8080/x");
   EXPECT_EQ(parseOk("CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n").method,
             "CONNECT");
-  EXPECT_EQ(parseOk("M-SEARCH * HTTP/1.1\r\nHost: [::1]:80\r\n\r\n").host, "[::1]:80");
+  EXPECT_EQ(parseOk("OPTIONS * HTTP/1.1\r\nHost: [::1]:80\r\n\r\n").host, "[::1]:80");
+}
+
+// RFC 9112 §3.2.2: absolute-form is routed by its authority; the Host the
+// client sent is ignored, and the origin server gets the path.
+TEST(Http1RequestParser, AbsoluteFormTakesItsAuthorityAsTheHost) {
+  Snapshot s = parseOk("GET http://api.example.com/x?y=1 HTTP/1.1\r\nHost: other\r\n\r\n");
+  EXPECT_EQ(s.targetForm, TargetForm::kAbsolute);
+  EXPECT_EQ(s.host, "api.example.com");
+  EXPECT_EQ(s.originTarget, "/x?y=1");
+  s = parseOk("GET HTTPS://Api.Example.com:8443 HTTP/1.1\r\nHost: other\r\n\r\n");
+  EXPECT_EQ(s.host, "Api.Example.com:8443");
+  EXPECT_EQ(s.originTarget, "");
+  s = parseOk("GET http://a?q=1 HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(s.originTarget, "?q=1");
+  expectRejected("GET http:///x HTTP/1.1\r\nHost: a\r\n\r\n");          // no authority
+  expectRejected("GET http://user@a/x HTTP/1.1\r\nHost: a\r\n\r\n");     // userinfo
+  expectRejected("GET http://a\"b/x HTTP/1.1\r\nHost: a\r\n\r\n");       // not a host
+  expectRejected("GET ftp://a/x HTTP/1.1\r\nHost: a\r\n\r\n");           // another scheme
+}
+
+TEST(Http1RequestParser, AuthorityFormOnlyWithConnectAndAsteriskOnlyWithOptions) {
+  const Snapshot connect = parseOk("CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n");
+  EXPECT_EQ(connect.targetForm, TargetForm::kAuthority);
+  EXPECT_EQ(connect.host, "a.example:443");
+  expectRejected("GET a.example:443 HTTP/1.1\r\nHost: a\r\n\r\n");
+  expectRejected("CONNECT /x HTTP/1.1\r\nHost: a\r\n\r\n");
+  expectRejected("CONNECT a.example HTTP/1.1\r\nHost: a\r\n\r\n");  // no port
+  expectRejected("CONNECT http://a/ HTTP/1.1\r\nHost: a\r\n\r\n");
+  expectRejected("GET * HTTP/1.1\r\nHost: a\r\n\r\n");
+  expectRejected("M-SEARCH * HTTP/1.1\r\nHost: a\r\n\r\n");
+  expectRejected("GET x/y HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(parseOk("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n").targetForm, TargetForm::kAsterisk);
 }
 
 TEST(Http1RequestParser, TrimsValuesAndAllowsEmptyValuesAndObsText) {
@@ -334,6 +370,29 @@ TEST(Http1RequestParser, RejectsBareLf) {
   expectRejected("GET / HTTP/1.1\r\nHost: a\r\n\n");
   expectRejected("\nGET / HTTP/1.1\r\nHost: a\r\n\r\n");
   expectRejected("GET / HTTP/1.1\r\nHost: a\r\nX: a\nb\r\n\r\n");
+}
+
+// A Connection option naming the framing, Host or a field the proxy sets
+// would have it strip that field and forward the rest: refused instead.
+TEST(Http1RequestParser, RejectsConnectionNominatingAFieldTheProxyKeeps) {
+  for (std::string_view name : {"Content-Length", "transfer-encoding", "HOST", "X-Forwarded-For",
+                                "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded", "X-Real-IP", "Via",
+                                "X-Request-Id"}) {
+    const std::string request = "POST / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, " + std::string(name) +
+                                "\r\nContent-Length: 3\r\n\r\nabc";
+    const ParseError e = parseError(request);
+    EXPECT_EQ(e.code, ErrorCode::kBadRequest) << name;
+    EXPECT_NE(std::string(e.reason).find("Connection nominates"), std::string::npos) << e.reason;
+  }
+  // On its own line, after other options, with odd spacing.
+  expectRejected("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\nConnection: x ,\tcontent-length \r\n\r\n");
+}
+
+TEST(Http1RequestParser, AcceptsConnectionNominatingOtherFields) {
+  const Snapshot s = parseOk("GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, X-Secret, TE\r\n\r\n");
+  EXPECT_TRUE(s.keepAlive);
+  // Names that merely contain a kept name are other names.
+  parseOk("GET / HTTP/1.1\r\nHost: a\r\nConnection: Content-Length-X, XHost\r\n\r\n");
 }
 
 TEST(Http1RequestParser, RejectsBareCr) {

@@ -58,6 +58,17 @@ TEST(Http1ResponseParser, ParsesContentLengthResponse) {
   EXPECT_FALSE(p.head().interim());
 }
 
+TEST(Http1ResponseParser, ConnectionNominatingTheFramingIsABadGateway) {
+  for (std::string_view name : {"Content-Length", "Transfer-Encoding", "X-Request-Id", "Via"}) {
+    const std::string response =
+        "HTTP/1.1 200 OK\r\nConnection: " + std::string(name) + "\r\nContent-Length: 2\r\n\r\nok";
+    const Parsed p = parse(response);
+    ASSERT_TRUE(p.result.failed()) << name;
+    EXPECT_EQ(p.result.error.code, ErrorCode::kBadGateway);
+  }
+  EXPECT_TRUE(parse("HTTP/1.1 200 OK\r\nConnection: X-Trace\r\nContent-Length: 0\r\n\r\n").result.done());
+}
+
 TEST(Http1ResponseParser, ParsesChunkedResponse) {
   const ResponseHead h = parseOk("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
   EXPECT_EQ(h.body.kind, BodyKind::kChunked);
