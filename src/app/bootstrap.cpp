@@ -19,13 +19,23 @@ std::optional<core::Config> loadConfigOrReport(const std::optional<std::string>&
   return std::nullopt;
 }
 
+namespace {
+
+std::string randomSecret(size_t bytes) {
+  const auto random = core::secureRandomBytes(bytes);
+  return security::base64UrlEncode(std::string_view(reinterpret_cast<const char*>(random.data()), random.size()));
+}
+
+}  // namespace
+
 core::Result<std::string> resolveJwtSecret(const core::Config& config, store::Store& store) {
   if (!config.secrets.jwtSecret.empty()) return config.secrets.jwtSecret;
-  const auto bytes = core::secureRandomBytes(48);
-  const std::string generated =
-      security::base64UrlEncode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   // Sealed with the encryption-at-rest key when one is configured.
-  return secretSetting(config, store, "security.jwtSecret", generated);
+  return secretSetting(config, store, "security.jwtSecret", randomSecret(48));
+}
+
+core::Result<std::string> resolveStickyKey(const core::Config& config, store::Store& store) {
+  return secretSetting(config, store, "proxy.stickyCookieKey", randomSecret(32));
 }
 
 }  // namespace ballast::app

@@ -22,5 +22,9 @@ std::optional<core::Config> loadConfigOrReport(const std::optional<std::string>&
 // JWT_SECRET when set; otherwise the secret generated on first start and kept
 // in the store (so `ballast token` and `ballast serve` agree).
 core::Result<std::string> resolveJwtSecret(const core::Config& config, store::Store& store);
+// The key of sticky-session cookie MACs: generated on first start and kept
+// in the store (sealed like the JWT secret), so every worker, reload and
+// restart of one data directory accepts the cookies the others set.
+core::Result<std::string> resolveStickyKey(const core::Config& config, store::Store& store);
 
 }  // namespace ballast::app

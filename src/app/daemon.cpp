@@ -338,6 +338,12 @@ int Daemon::run() {
     return kExitFailure;
   }
   proxy::ProxyOptions proxyOptions = proxyEdgeOptions(cfg);
+  auto stickyKey = resolveStickyKey(cfg, *p.store);
+  if (!stickyKey) {
+    spdlog::critical("{}", describeError(stickyKey.error()));
+    return kExitFailure;
+  }
+  proxyOptions.stickyCookies = std::make_shared<const proxy::StickyCookies>(std::move(*stickyKey));
   applyTlsOptions(cfg, proxyOptions);
   p.guards->applyTo(proxyOptions);
   p.proxyServer = std::make_unique<proxy::ProxyServer>(*p.pool, *p.registry, std::move(proxyOptions));

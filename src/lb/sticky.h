@@ -1,11 +1,11 @@
 #pragma once
-// Sticky sessions: the value of a cookie that sends a client back to the same
-// server. The value is an opaque, stable hash of the server id (16 lower-case
-// hex digits): it does not reveal the id, host or port, it is the same on every
-// node and across restarts, and it stops matching when the server is removed.
-// It is not signed: a client can choose any server of the pool by forging it,
-// which it could as well by retrying, so no secret is spent on it.
-// Pool::findSticky() resolves a value to a server.
+// Sticky sessions: the lookup part of a cookie that sends a client back to
+// the same server. It is an opaque, stable hash of the server id (16
+// lower-case hex digits): it does not reveal the id, host or port, it is the
+// same on every node and across restarts, and it stops matching when the
+// server is removed. It is not a secret: the proxy's cookie adds a keyed MAC
+// (proxy/sticky_cookie.h) so that a client cannot pick a server by forging
+// one. Pool::findSticky() resolves a hash to a server.
 //
 // Thread-safety: pure functions.
 

@@ -20,6 +20,7 @@
 #include "proxy/http1/field_list.h"
 #include "proxy/https_redirect.h"
 #include "proxy/local_response.h"
+#include "proxy/server_endpoints.h"
 #include "proxy/proxy_rate_limit.h"
 #include "proxy/socket_io.h"
 #include "telemetry/log_throttle.h"
@@ -64,8 +65,8 @@ std::string_view cookieValue(std::span<const http1::Header> headers, std::string
   return {};
 }
 
-std::string stickyCookie(const core::StickySpec& sticky, std::string_view serverId) {
-  std::string cookie = fmt::format("{}={}; Path=/", sticky.cookieName, lb::stickyCookieValue(serverId));
+std::string stickyCookie(const StickyCookies& cookies, const core::StickySpec& sticky, std::string_view serverId) {
+  std::string cookie = fmt::format("{}={}; Path=/", sticky.cookieName, cookies.valueFor(serverId));
   if (sticky.ttl > 0) cookie += fmt::format("; Max-Age={}", sticky.ttl);
   if (sticky.httpOnly) cookie += "; HttpOnly";
   if (sticky.secure) cookie += "; Secure";
@@ -261,40 +262,25 @@ const lb::ServerState* ClientSession::stickyServer(const ServiceSnapshot& snapsh
                                                    const http1::RequestHead& head) const {
   const auto value = cookieValue(head.headers, snapshot.spec->sticky.cookieName);
   if (value.empty()) return nullptr;
+  // A forged or damaged value names no server: the request is balanced as
+  // if it had none, and the response sets a good one.
+  const lb::ServerState* server = loop_.options.stickyCookies->resolve(*snapshot.pool, value);
+  if (server == nullptr) return nullptr;
   // Sticky clients keep their server through maintenance and drain (they
   // finish their sessions there), but not when it is unhealthy, ejected or its
   // breaker is open.
-  for (const auto& server : snapshot.pool->servers()) {
-    if (lb::stickyCookieValue(server->id()) != value) continue;
-    if (!server->isHealthy() || server->isEjected() || server->isCircuitOpen() || server->weight() == 0) {
-      return nullptr;
-    }
-    return server.get();
+  if (!server->isHealthy() || server->isEjected() || server->isCircuitOpen() || server->weight() == 0) {
+    return nullptr;
   }
-  return nullptr;
+  return server;
 }
 
 asio::awaitable<std::shared_ptr<UpstreamConnection>> ClientSession::connect(
     const std::shared_ptr<Service>& service, const ServerRuntime& server, const core::ServiceSpec& spec,
     std::string& failure) {
-  auto& endpoints = loop_.resolved[server.state.get()];
-  if (endpoints.empty()) {
-    boost::system::error_code ec;
-    const auto address = asio::ip::make_address(server.state->host(), ec);
-    if (!ec) {
-      endpoints.emplace_back(address, server.state->port());
-    } else {
-      tcp::resolver resolver(loop_.io);
-      auto [rec, results] = co_await resolver.async_resolve(server.state->host(),
-                                                           std::to_string(server.state->port()), kTuple);
-      if (rec) {
-        failure = "cannot resolve " + server.state->host() + ": " + rec.message();
-        loop_.resolved.erase(server.state.get());
-        co_return nullptr;
-      }
-      for (const auto& entry : results) endpoints.push_back(entry.endpoint());
-    }
-  }
+  const auto endpoints = co_await server.endpoints->resolveIfDue(TimeoutSet::nowMillis(),
+                                                                 loop_.options.dnsRefresh.count(), failure);
+  if (endpoints->empty()) co_return nullptr;
   if (!service->limits().connections.tryAcquire()) {
     failure = "service connection limit reached";
     co_return nullptr;
@@ -302,7 +288,7 @@ asio::awaitable<std::shared_ptr<UpstreamConnection>> ClientSession::connect(
   auto connection = std::make_shared<UpstreamConnection>(loop_.io, server.state, service);
   upstreamSocket_ = &connection->socket;
   timeout_.arm(std::chrono::milliseconds(spec.timeouts.connect));
-  auto [ec, endpoint] = co_await asio::async_connect(connection->socket, endpoints, kTuple);
+  auto [ec, endpoint] = co_await asio::async_connect(connection->socket, *endpoints, kTuple);
   upstreamSocket_ = nullptr;
   if (ec) {
     failure = timedOut_ ? "connect timed out" : "connect failed: " + ec.message();
@@ -707,7 +693,8 @@ asio::awaitable<ClientSession::Outcome> ClientSession::handleRequest(size_t head
   const bool closeClient = !clientKeepAlive || response.body.kind == http1::BodyKind::kUntilClose || dechunk ||
                            !bodyDone || loop_.draining.load(std::memory_order_relaxed);
   const std::string setCookie =
-      spec.sticky.enabled && pinned != server ? stickyCookie(spec.sticky, server->id()) : std::string();
+      spec.sticky.enabled && pinned != server ? stickyCookie(*loop_.options.stickyCookies, spec.sticky, server->id())
+                                              : std::string();
   scratch_.clear();
   buildClientResponse(response,
                       ResponseRewrite{closeClient && !upgraded, clientHttp10, setCookie, requestId, dechunk,

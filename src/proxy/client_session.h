@@ -30,6 +30,7 @@
 #include "proxy/http1/response_parser.h"
 #include "proxy/io_buffer.h"
 #include "proxy/registry.h"
+#include "proxy/sticky_cookie.h"
 #include "proxy/timeout_set.h"
 #include "proxy/upstream_pool.h"
 #include "proxy/write_batch.h"
@@ -59,6 +60,9 @@ struct ProxyOptions {
   // loadBalancer.trustedProxies: peers whose forwarding fields are believed.
   core::CidrSet trustedProxies;
   bool emitForwarded = false;  // loadBalancer.forwarded
+  // Sticky-session cookie values (keyed MACs); the ProxyServer makes one with
+  // a random key when none is given.
+  std::shared_ptr<const StickyCookies> stickyCookies;
   // loadBalancer.dnsRefresh: how often servers' host names are resolved again.
   std::chrono::milliseconds dnsRefresh{30000};
   // server.limits.maxConnections / maxConnectionsPerClient, per listener.
@@ -80,7 +84,6 @@ struct LoopContext {
   TimeoutSet timeouts;
   UpstreamPool upstreams;
   std::unordered_set<ClientSession*> sessions;
-  std::unordered_map<const lb::ServerState*, std::vector<boost::asio::ip::tcp::endpoint>> resolved;
   // Plain sends of the request/response path (last: its queued sends hold
   // suspended sessions, so it goes first when the loop's state is torn down).
   WriteBatch writes;

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/random.h"
 #include "http/accept_guard.h"
 
 namespace ballast::proxy {
@@ -78,8 +79,21 @@ void sweepPools(ProxyServer* /*unused*/, asio::steady_timer& timer, LoopContext&
 
 }  // namespace
 
+namespace {
+
+ProxyOptions withStickyCookies(ProxyOptions options) {
+  if (!options.stickyCookies) {
+    const auto bytes = core::secureRandomBytes(32);
+    options.stickyCookies =
+        std::make_shared<const StickyCookies>(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  }
+  return options;
+}
+
+}  // namespace
+
 ProxyServer::ProxyServer(http::IoPool& pool, Registry& registry, ProxyOptions options)
-    : pool_(pool), registry_(registry), options_(std::move(options)) {
+    : pool_(pool), registry_(registry), options_(withStickyCookies(std::move(options))) {
   for (size_t i = 0; i < pool_.size(); ++i) {
     loops_.push_back(std::make_unique<Loop>(pool_.at(i), registry_, options_, draining_, drainPrompt_));
   }

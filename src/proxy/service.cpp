@@ -1,5 +1,7 @@
 #include "proxy/service.h"
 
+#include "proxy/server_endpoints.h"
+
 #include <fmt/format.h>
 
 namespace ballast::proxy {
@@ -52,6 +54,7 @@ void Service::emit(std::string type, std::string level, std::string message, std
 std::shared_ptr<ServerRuntime> Service::makeRuntime(const std::shared_ptr<lb::ServerState>& state) {
   auto runtime = std::make_shared<ServerRuntime>();
   runtime->state = state;
+  runtime->endpoints = std::make_shared<ServerEndpoints>(state->host(), state->port());
   std::weak_ptr<lb::ServerState> weak = state;
   const std::string id = state->id();
   runtime->breaker = std::make_shared<health::CircuitBreaker>(

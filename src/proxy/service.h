@@ -30,11 +30,14 @@
 
 namespace ballast::proxy {
 
+class ServerEndpoints;  // proxy/server_endpoints.h
+
 // What the data plane needs about one server besides its lb::ServerState.
 struct ServerRuntime {
   std::shared_ptr<lb::ServerState> state;
   std::shared_ptr<health::CircuitBreaker> breaker;
   std::shared_ptr<health::OutlierMonitor> outlier;
+  std::shared_ptr<ServerEndpoints> endpoints;  // its resolved addresses
 };
 
 struct ServiceSnapshot {

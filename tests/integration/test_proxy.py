@@ -345,6 +345,23 @@ class StickyTest(ProxyCase):
         self.assertEqual(set(self.served_by(5, headers={"Cookie": value})), {first})
         self.assertNotIn(first, self.served_by(5))
 
+    def test_a_forged_or_damaged_cookie_is_ignored_and_replaced(self):
+        _, hdrs, _ = self.proxy("GET", "/")
+        value = hdrs["set-cookie"].split(";")[0]
+        lookup, mac = value.split("=", 1)[1].split(".")
+        self.assertRegex(lookup, "^[0-9a-f]{16}$")
+        self.assertRegex(mac, "^[0-9a-f]{32}$")
+        flipped = mac[:-1] + ("0" if mac[-1] != "0" else "1")
+        for forged in (f"pin={lookup}.{flipped}", f"pin={lookup}", f"pin={lookup}.", "pin=../../etc"):
+            names = []
+            for _ in range(6):
+                status, h, _ = self.proxy("GET", "/", headers={"Cookie": forged})
+                self.assertEqual(status, 200)
+                # Not pinned: every answer sets a fresh, valid cookie.
+                self.assertRegex(h.get("set-cookie", ""), "^pin=[0-9a-f]{16}\\.[0-9a-f]{32};", forged)
+                names.append(h["x-backend"])
+            self.assertEqual(set(names), {"b0", "b1"}, forged)  # balanced, not steered
+
 
 if __name__ == "__main__":
     unittest.main()
