@@ -78,6 +78,13 @@ bool isAny(std::string_view name, std::span<const std::string_view> lowerNames) 
   return false;
 }
 
+bool removedByEdits(std::string_view name, const HeaderEdits& edits) {
+  for (const auto& removed : edits.removed) {
+    if (sameIgnoringCase(name, removed)) return true;
+  }
+  return false;
+}
+
 void appendField(std::string& out, std::string_view name, std::string_view value) {
   out.append(name).append(": ").append(value).append("\r\n");
 }
@@ -211,9 +218,13 @@ void buildClientResponse(const http1::ResponseHead& head, const ResponseRewrite&
     }
     if (hopByHop(h.name, named)) continue;
     if (rewrite.dropBodyFraming && equalsLower(h.name, "transfer-encoding")) continue;
+    if (rewrite.edits != nullptr && removedByEdits(h.name, *rewrite.edits)) continue;
     if (equalsLower(h.name, "x-request-id")) sawRequestId = true;
     if (!rewrite.strictTransportSecurity.empty() && equalsLower(h.name, "strict-transport-security")) sawHsts = true;
     appendField(out, h.name, h.value);
+  }
+  if (rewrite.edits != nullptr) {
+    for (const auto& [name, value] : rewrite.edits->added) appendField(out, name, value);
   }
   if (!rewrite.setCookie.empty()) appendField(out, "Set-Cookie", rewrite.setCookie);
   if (!sawRequestId && !rewrite.requestId.empty()) appendField(out, "X-Request-Id", rewrite.requestId);

@@ -20,6 +20,7 @@
 
 #include "proxy/http1/request_parser.h"
 #include "proxy/http1/response_parser.h"
+#include "proxy/response_filter.h"
 
 namespace ballast::proxy {
 
@@ -40,6 +41,7 @@ struct ResponseRewrite {
   std::string_view requestId;     // X-Request-Id to add when the upstream did not
   bool dropBodyFraming = false;   // the body is re-framed (de-chunked for 1.0): drop Transfer-Encoding
   std::string_view strictTransportSecurity;  // added when not empty and the upstream sent none
+  const HeaderEdits* edits = nullptr;        // response filters' changes (response_filter.h), or none
 };
 
 // Appends the head to send upstream.

@@ -249,14 +249,12 @@ class ConnectionCapTest(EdgeCase):
                 held.pop().close()
 
                 def admitted():
-                    s = socket.create_connection(("127.0.0.1", port), timeout=5)
                     try:
-                        s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-                        return s.recv(4096).startswith(b"HTTP/1.1 ")
+                        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+                            s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+                            return s.recv(4096).startswith(b"HTTP/1.1 ")
                     except OSError:
                         return False
-                    finally:
-                        s.close()
                 wait_until(admitted, 5, message="a place freed by a closed connection")
             finally:
                 for s in held:
