@@ -9,7 +9,9 @@
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -129,35 +131,27 @@ class Binder {
 
   void field(const std::string& key, std::vector<std::string>& out,
              const std::vector<std::string>& allowed) {
-    YAML::Node value = take(key);
-    if (!value.IsDefined() || value.IsNull()) return;
-    if (!value.IsSequence()) {
-      error(join(key), "must be a list");
-      return;
-    }
-    std::vector<std::string> items;
-    for (size_t i = 0; i < value.size(); ++i) {
-      const std::string itemPath = fmt::format("{}[{}]", join(key), i);
-      if (!value[i].IsScalar()) {
-        error(itemPath, "must be a string");
-        continue;
-      }
-      const auto text = value[i].Scalar();
-      if (std::find(allowed.begin(), allowed.end(), text) == allowed.end()) {
-        error(itemPath, fmt::format("must be one of {}, got \"{}\"", fmt::join(allowed, ", "), text));
-        continue;
-      }
-      items.push_back(text);
-    }
-    out = std::move(items);
+    stringList(key, out, "must be a list", [&allowed](const std::string& text) -> std::optional<std::string> {
+      if (std::find(allowed.begin(), allowed.end(), text) != allowed.end()) return std::nullopt;
+      return fmt::format("must be one of {}, got \"{}\"", fmt::join(allowed, ", "), text);
+    });
   }
 
   // A list of CIDRs ("10.0.0.0/8", "::1/128"; a bare address is a host route).
   void cidrs(const std::string& key, std::vector<std::string>& out) {
+    stringList(key, out, "must be a list of CIDRs", [](const std::string& text) -> std::optional<std::string> {
+      if (auto parsed = parseCidr(text); !parsed) return parsed.error();
+      return std::nullopt;
+    });
+  }
+
+  // A list of strings, each checked by `problem` (the reason it is refused, or nullopt).
+  void stringList(const std::string& key, std::vector<std::string>& out, std::string_view notAList,
+                  const std::function<std::optional<std::string>(const std::string&)>& problem) {
     YAML::Node value = take(key);
     if (!value.IsDefined() || value.IsNull()) return;
     if (!value.IsSequence()) {
-      error(join(key), "must be a list of CIDRs");
+      error(join(key), std::string(notAList));
       return;
     }
     std::vector<std::string> items;
@@ -168,8 +162,8 @@ class Binder {
         continue;
       }
       const auto text = value[i].Scalar();
-      if (auto parsed = parseCidr(text); !parsed) {
-        error(itemPath, parsed.error());
+      if (auto reason = problem(text)) {
+        error(itemPath, *reason);
         continue;
       }
       items.push_back(text);

@@ -241,6 +241,34 @@ def raw_exchange(port, data, timeout=5.0):
         return b"".join(chunks)
 
 
+def dribble(port, start, piece, count=40, every=0.1):
+    """Sends `start`, then `piece(i)` every `every` s (`count` at most) until
+    the server answers a whole head or closes; returns (what came back,
+    seconds). Slowloris, on the head or on a body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        started = time.monotonic()
+        s.sendall(start)
+        answer = b""
+        for i in range(count):
+            try:
+                s.sendall(piece(i))
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            s.settimeout(every)
+            try:
+                chunk = s.recv(4096)
+            except socket.timeout:
+                continue
+            except ConnectionResetError:
+                break
+            if not chunk:
+                break
+            answer += chunk
+            if b"\r\n\r\n" in answer:
+                break
+        return answer, time.monotonic() - started
+
+
 class BackendProcess:
     """One tools/ballast-backend process; learns its port from the `listening` line."""
 

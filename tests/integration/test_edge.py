@@ -11,7 +11,7 @@ import ssl
 import time
 import unittest
 
-from harness import Ballast, BackendProcess, free_port, raw_exchange, wait_until
+from harness import Ballast, BackendProcess, dribble, free_port, http_request, raw_exchange, wait_until
 import test_tls as tls_support
 
 SMUGGLED = b"GET /?status=418 HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -153,40 +153,12 @@ class TlsConnectionNominationTest(unittest.TestCase):
 
 
 def http_get(port, path, headers=None, method="GET", body=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        r = conn.getresponse()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
-    finally:
-        conn.close()
+    return http_request(port, method, path, body, headers)
 
 
-def trickle(port, head, rate_bytes=5, every=0.1, limit_s=4.0):
-    """Sends `head`, then `rate_bytes` of body every `every` s until the
-    server answers or closes (at most `limit_s`); returns (answer, seconds)."""
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
-        started = time.monotonic()
-        s.sendall(head)
-        answer = b""
-        while time.monotonic() - started < limit_s:
-            try:
-                s.sendall(b"x" * rate_bytes)
-            except (BrokenPipeError, ConnectionResetError):
-                break
-            s.settimeout(every)
-            try:
-                chunk = s.recv(4096)
-            except socket.timeout:
-                continue
-            except ConnectionResetError:
-                break
-            if not chunk:
-                break
-            answer += chunk
-            if b"\r\n\r\n" in answer:
-                break
-        return answer, time.monotonic() - started
+def trickle(port, head):
+    """Sends `head`, then 5 body bytes every 100 ms (for 4 s at most)."""
+    return dribble(port, head, lambda i: b"x" * 5)
 
 
 class SlowBodyTest(EdgeCase):

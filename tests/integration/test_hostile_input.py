@@ -23,7 +23,7 @@ import tempfile
 import time
 import unittest
 
-from harness import Ballast, BackendProcess, free_port, raw_exchange, wait_until
+from harness import Ballast, BackendProcess, dribble, free_port, raw_exchange, wait_until
 
 SERVICES = "/api/infrastructure/services"
 
@@ -52,26 +52,8 @@ def openssl(*args, stdin=None):
 def dribble_headers(port, start):
     """Sends `start`, then one header line per 100 ms (40 at most) — slower than
     a 500 ms header timeout allows — and returns (what came back, seconds)."""
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
-        started = time.monotonic()
-        s.sendall(start)
-        answer = b""
-        for i in range(40):
-            try:
-                s.sendall(b"X-Slow-%d: y\r\n" % i)
-            except (BrokenPipeError, ConnectionResetError):
-                break
-            s.settimeout(0.1)
-            try:
-                chunk = s.recv(4096)
-            except socket.timeout:
-                continue
-            if not chunk:
-                break
-            answer += chunk
-            if b"\r\n\r\n" in answer:
-                break
-        return answer, time.monotonic() - started
+    return dribble(port, start, lambda i: b"X-Slow-%d: y\r\n" % i)
+
 
 class RsaKey:
     """An RSA key pair made for this test run with the openssl CLI (nothing committed)."""
@@ -160,6 +142,12 @@ security:
             "negative chunk size": head + b"Transfer-Encoding: chunked\r\n\r\n-5\r\n" + smuggled,
             "obs-fold": head + b"X-Fold: a\r\n b\r\nContent-Length: 0\r\n\r\n" + smuggled,
             "bare LF": head.replace(b"\r\n", b"\n") + b"Content-Length: 0\n\n" + smuggled,
+            # Connection may not nominate the framing, Host or forwarding fields.
+            "Connection: Content-Length": head + b"Connection: keep-alive, Content-Length\r\nContent-Length: %d"
+                                                 b"\r\n\r\n" % len(smuggled) + smuggled,
+            "Connection: Transfer-Encoding": head + b"Connection: Transfer-Encoding\r\nTransfer-Encoding: chunked"
+                                                    b"\r\n\r\n" + chunked_smuggle,
+            "Connection: Host": head + b"Connection: Host\r\nContent-Length: 0\r\n\r\n" + smuggled,
         }
         for name, raw in cases.items():
             with self.subTest(name):
@@ -370,6 +358,14 @@ services:
             "oversized header": (b"GET / HTTP/1.1\r\nHost: x\r\nX: " + b"a" * 70000 + b"\r\n\r\n", 0),
             "too many headers": (b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(300)) +
                                  b"\r\n", 0),
+            # Connection may not nominate the framing, Host or forwarding fields.
+            "Connection: Content-Length": (b"POST / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Content-Length\r\n"
+                                           b"Content-Length: %d\r\n\r\n" % len(smuggled) + smuggled, 0),
+            "Connection: Transfer-Encoding": (b"POST / HTTP/1.1\r\nHost: x\r\nConnection: Transfer-Encoding\r\n"
+                                              b"Transfer-Encoding: chunked\r\n\r\n" + chunked_smuggle, 0),
+            "Connection: Host": (b"GET / HTTP/1.1\r\nHost: x\r\nConnection: Host\r\n\r\n" + smuggled, 0),
+            "Connection: X-Forwarded-For": (b"GET / HTTP/1.1\r\nHost: x\r\nConnection: X-Forwarded-For\r\n"
+                                            b"X-Forwarded-For: 6.6.6.6\r\n\r\n", 0),
         }
         for name, (raw, _) in cases.items():
             with self.subTest(name):

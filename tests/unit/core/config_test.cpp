@@ -153,3 +153,23 @@ TEST(Config, AlertGroupingIsOptionalAndCheckedFieldByField) {
   EXPECT_NE(detailFor(bad.error(), "alerts.grouping.groupWait"), nullptr);
   EXPECT_NE(detailFor(bad.error(), "alerts.grouping.groupDelay"), nullptr);
 }
+
+TEST(Config, EdgeLimitsAndTrustedProxiesAreReadAndChecked) {
+  auto config = loadConfigText(
+      "server: {limits: {bodyTimeout: 5000, bodyMinRate: 0, maxConnections: 50, maxConnectionsPerClient: 5}}\n"
+      "loadBalancer: {trustedProxies: [10.0.0.0/8, '::1'], forwarded: true, dnsRefresh: 5000}\n",
+      envOf({}));
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->server.limits.bodyTimeout, 5000);
+  EXPECT_EQ(config->server.limits.bodyMinRate, 0);
+  EXPECT_EQ(config->server.limits.maxConnectionsPerClient, 5);
+  EXPECT_EQ(config->loadBalancer.trustedProxies.size(), 2u);
+  EXPECT_TRUE(config->loadBalancer.forwarded);
+
+  auto bad = loadConfigText("loadBalancer: {trustedProxies: [10.0.0.0/8, 10.0.0.1/8, nowhere]}\n", envOf({}));
+  ASSERT_FALSE(bad);
+  std::vector<std::string> paths;
+  for (const auto& d : bad.error().details) paths.push_back(d.path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"loadBalancer.trustedProxies[1]", "loadBalancer.trustedProxies[2]"}));
+  EXPECT_FALSE(loadConfigText("server: {limits: {maxConnections: 0}}\n", envOf({})));
+}
