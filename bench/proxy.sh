@@ -6,7 +6,9 @@
 # backends), and drives each with `wrk -t1 --latency`, interleaved round by
 # round so that the noise of this shared machine hits every target alike.
 # Prints one Markdown table per concurrency (medians over rounds, ratios to
-# direct and to ballast) and the resident memory of each proxy.
+# direct and to ballast), CPU time per request (utime + stime of the target's
+# processes over the run, from /proc/PID/stat, divided by the requests wrk
+# counted) and the resident memory of each proxy.
 #
 # Everything runs as our own processes on free 127.0.0.1 ports with configs,
 # pid files and temp dirs under a mktemp -d work dir; system services are
@@ -20,6 +22,13 @@
 #   CONNECTIONS="50 200"
 #   QUICK=1             smoke test: 1 round of 3 s (explicit ROUNDS/DURATION win)
 #   BALLAST_BIN=build/ballast
+#   BASELINE_BIN=       a second ballast binary (e.g. a build of main before a
+#                       change), measured in the same run as target `baseline`
+#   PLACEMENT=one       one: every process in this script's session (one
+#                       scheduler autogroup); own: each server (backends and
+#                       proxies) in a session of its own, as services run in
+#                       production. The kernel shares CPU between autogroups,
+#                       so the two can rank the proxies differently.
 #   BALLAST_WAIT=10     seconds for ballast's proxy port to answer GET / with 200
 #   KEEP=1              keep the work dir (configs, logs, raw wrk outputs)
 #   IDLE_CONNS=10000    also measure resident memory with N idle client
@@ -49,6 +58,9 @@ KEEP=${KEEP:-0}
 IDLE_CONNS=${IDLE_CONNS:-0}
 IDLE_MODE=${IDLE_MODE:-request}
 IDLE_TARGETS=${IDLE_TARGETS:-ballast nginx haproxy}
+BASELINE_BIN=${BASELINE_BIN:-}
+PLACEMENT=${PLACEMENT:-one}
+CLK_TCK=$(getconf CLK_TCK)
 
 log() { echo "proxy.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -61,6 +73,7 @@ for c in $CONNECTIONS; do
   [[ "$c" =~ ^[0-9]+$ && "$c" -ge 1 ]] || die "CONNECTIONS must list whole numbers, got '$c'"
 done
 [[ "$IDLE_MODE" == request || "$IDLE_MODE" == silent ]] || die "IDLE_MODE must be request or silent"
+[[ "$PLACEMENT" == one || "$PLACEMENT" == own ]] || die "PLACEMENT must be one or own, got '$PLACEMENT'"
 
 missing=()
 for tool in wrk nginx haproxy curl python3; do
@@ -175,6 +188,22 @@ start() {  # name command... -> runs it in the background, logs to $WORK/logs
   ORDER+=("$name")
 }
 
+start_server() {  # name command... -> start(), in a session of its own when PLACEMENT=own
+  local name=$1
+  shift
+  if [[ "$PLACEMENT" == own ]]; then start "$name" setsid "$@"; else start "$name" "$@"; fi
+}
+
+cpu_ticks() {  # pid -> utime + stime (clock ticks) of the pid and its descendants
+  local p total=0 t
+  for p in "$1" $(descendants "$1"); do
+    # Fields 14 and 15 of /proc/PID/stat; the name (field 2) may hold spaces, so cut after ")".
+    t=$(sed 's/^.*) //' /proc/"$p"/stat 2>/dev/null | awk '{print $12 + $13}' || true)
+    total=$((total + ${t:-0}))
+  done
+  echo "$total"
+}
+
 stop() {  # name -> terminates that process and its descendants
   local pids
   # shellcheck disable=SC2207  # one pid per word
@@ -216,7 +245,7 @@ field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$summary"; }  # key -> value in
 mb() { awk -v kb="$1" 'BEGIN {printf "%.1f", kb / 1024}'; }
 
 # --- backends -----------------------------------------------------------------
-read -r B1 B2 P_NGINX P_HAPROXY P_BALLAST P_ADMIN <<<"$(free_ports 6)"
+read -r B1 B2 P_NGINX P_HAPROXY P_BALLAST P_ADMIN P_BASELINE P_BASELINE_ADMIN <<<"$(free_ports 8)"
 BODY_PAD=$(printf '%*s' 100 '' | tr ' ' '.')
 for b in b1 b2; do
   port=$B1; [[ $b == b2 ]] && port=$B2
@@ -225,7 +254,7 @@ for b in b1 b2; do
   body="ballast bench backend $b ok $BODY_PAD"
   render $HERE/nginx-backend.conf.in "$dir/nginx.conf" DIR="$dir" PORT="$port" \
     NOFILE="$NOFILE" WORKER_CONNS="$CONN_LIMIT" BODY="${body:0:100}"
-  start "backend-$b" "$NGINX" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf"
+  start_server "backend-$b" "$NGINX" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf"
 done
 require_up backend-b1 "http://127.0.0.1:$B1/"
 require_up backend-b2 "http://127.0.0.1:$B2/"
@@ -236,7 +265,7 @@ dir=$WORK/nginx-proxy
 mkdir -p "$dir/tmp"
 render $HERE/nginx-proxy.conf.in "$dir/nginx.conf" DIR="$dir" PORT="$P_NGINX" B1="$B1" B2="$B2" \
   NOFILE="$NOFILE" WORKER_CONNS="$CONN_LIMIT"
-start nginx "$NGINX" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf"
+start_server nginx "$NGINX" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf"
 
 dir=$WORK/haproxy
 mkdir -p "$dir"
@@ -247,47 +276,60 @@ if [[ "$IDLE_CONNS" -gt 0 && "$HAPROXY_MAXCONN" -lt "$IDLE_CONNS" ]]; then
 fi
 render $HERE/haproxy.cfg.in "$dir/haproxy.cfg" DIR="$dir" PORT="$P_HAPROXY" B1="$B1" B2="$B2" \
   MAXCONN="$HAPROXY_MAXCONN"
-start haproxy "$HAPROXY" -db -f "$dir/haproxy.cfg"
+start_server haproxy "$HAPROXY" -db -f "$dir/haproxy.cfg"
 
 require_up nginx "http://127.0.0.1:$P_NGINX/"
 PORT[nginx]=$P_NGINX
 require_up haproxy "http://127.0.0.1:$P_HAPROXY/"
 PORT[haproxy]=$P_HAPROXY
 
-BALLAST_NOTE=""
-if [[ ! -x "$BALLAST_BIN" ]]; then
-  BALLAST_NOTE="$BALLAST_BIN not found or not executable (build it, or set BALLAST_BIN)"
-else
-  render $HERE/ballast.yaml.in "$WORK/ballast.yaml" B1="$B1" B2="$B2"
-  mkdir -p "$WORK/ballast-data" "$WORK/ballast-logs"
-  start ballast env PORT="$P_ADMIN" PROXY_HOST=127.0.0.1 PROXY_PORT="$P_BALLAST" DATA_DIR="$WORK/ballast-data" \
-    LOG_DIR="$WORK/ballast-logs" LOG_LEVEL=warn AUTH_ENABLED=true \
-    "$BALLAST_BIN" serve --config "$WORK/ballast.yaml"
-  rc=0
-  wait_http ballast "http://127.0.0.1:$P_BALLAST/" "$BALLAST_WAIT" || rc=$?
-  case $rc in
-    0) PORT[ballast]=$P_BALLAST ;;
-    1) BALLAST_NOTE="its proxy port $P_BALLAST did not answer GET / with 200 within ${BALLAST_WAIT} s (last: HTTP $(http_code "http://127.0.0.1:$P_BALLAST/"))" ;;
-    *)
-      st=0
-      wait "${PID[ballast]}" || st=$?
-      BALLAST_NOTE="it exited during startup (exit status $st)"
-      ;;
-  esac
-fi
-if [[ -n "$BALLAST_NOTE" ]]; then
-  log "SKIPPING ballast: $BALLAST_NOTE"
-  if [[ -n "${PID[ballast]:-}" ]]; then
-    stop ballast  # so that it cannot disturb the measurements
+# start_ballast target binary proxy-port admin-port limits -> sets PORT[target],
+# or NOTE[target] saying why it was skipped. `limits` is YAML put in
+# server.limits (a baseline binary may predate some keys).
+declare -A NOTE=()
+start_ballast() {
+  local t=$1 bin=$2 port=$3 admin=$4 limits=$5 rc st
+  if [[ ! -x "$bin" ]]; then
+    NOTE[$t]="$bin not found or not executable (build it, or set BALLAST_BIN)"
+  else
+    render $HERE/ballast.yaml.in "$WORK/$t.yaml" B1="$B1" B2="$B2" LIMITS="$limits"
+    mkdir -p "$WORK/$t-data" "$WORK/$t-logs"
+    start_server "$t" env PORT="$admin" PROXY_HOST=127.0.0.1 PROXY_PORT="$port" DATA_DIR="$WORK/$t-data" \
+      LOG_DIR="$WORK/$t-logs" LOG_LEVEL=warn AUTH_ENABLED=true \
+      "$bin" serve --config "$WORK/$t.yaml"
+    rc=0
+    wait_http "$t" "http://127.0.0.1:$port/" "$BALLAST_WAIT" || rc=$?
+    case $rc in
+      0) PORT[$t]=$port ;;
+      1) NOTE[$t]="its proxy port $port did not answer GET / with 200 within ${BALLAST_WAIT} s (last: HTTP $(http_code "http://127.0.0.1:$port/"))" ;;
+      *)
+        st=0
+        wait "${PID[$t]}" || st=$?
+        NOTE[$t]="it exited during startup (exit status $st)"
+        ;;
+    esac
   fi
-  if [[ -s "$WORK/logs/ballast.log" ]]; then
-    log "last lines of ballast's output:"
-    tail -n 10 "$WORK/logs/ballast.log" | sed 's/^/    /' >&2
+  if [[ -n "${NOTE[$t]:-}" ]]; then
+    log "SKIPPING $t: ${NOTE[$t]}"
+    if [[ -n "${PID[$t]:-}" ]]; then
+      stop "$t"  # so that it cannot disturb the measurements
+    fi
+    if [[ -s "$WORK/logs/$t.log" ]]; then
+      log "last lines of $t's output:"
+      tail -n 10 "$WORK/logs/$t.log" | sed 's/^/    /' >&2
+    fi
   fi
-fi
+}
+
+# Connection caps above what the runs open (the idle run opens IDLE_CONNS
+# from one address).
+start_ballast ballast "$BALLAST_BIN" "$P_BALLAST" "$P_ADMIN" \
+  "{maxConnections: $CONN_LIMIT, maxConnectionsPerClient: $CONN_LIMIT}"
+[[ -n "$BASELINE_BIN" ]] && start_ballast baseline "$BASELINE_BIN" "$P_BASELINE" "$P_BASELINE_ADMIN" "{}"
+BALLAST_NOTE=${NOTE[ballast]:-}
 
 TARGETS=()
-for t in direct nginx haproxy ballast; do
+for t in direct nginx haproxy baseline ballast; do
   [[ -n "${PORT[$t]:-}" ]] && TARGETS+=("$t")
 done
 
@@ -304,7 +346,7 @@ for t in "${TARGETS[@]}"; do
 done
 
 # --- load -------------------------------------------------------------------------
-parse_wrk() {  # wrk --latency output -> "rps p50_ms p99_ms errors"
+parse_wrk() {  # wrk --latency output -> "rps p50_ms p99_ms errors requests"
   awk '
     function ms(v,   n, u) {
       n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
@@ -317,11 +359,12 @@ parse_wrk() {  # wrk --latency output -> "rps p50_ms p99_ms errors"
     $1 == "50%" { p50 = ms($2) }
     $1 == "99%" { p99 = ms($2) }
     /^Requests\/sec:/ { rps = $2 }
+    / requests in / { requests = $1 }
     /Socket errors:/ { gsub(",", ""); err += $4 + $6 + $8 + $10 }
     /Non-2xx or 3xx responses:/ { err += $5 }
     END {
       if (rps == "" || p50 == "" || p99 == "") exit 1
-      printf "%s %.4f %.4f %d\n", rps, p50, p99, err
+      printf "%s %.4f %.4f %d %d\n", rps, p50, p99, err, requests
     }' "$1"
 }
 
@@ -332,6 +375,7 @@ echo
 echo "targets: ${TARGETS[*]}; backends 127.0.0.1:$B1, 127.0.0.1:$B2 (nginx, 100-byte body)"
 echo "wrk -t1 -c{${CONNECTIONS// /,}} -d${DURATION}s --latency, ${WARMUP}s warm-up, $ROUNDS round(s), interleaved"
 echo "host: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); about $((total / 60)) min $((total % 60)) s of load"
+echo "placement: $PLACEMENT ($([[ $PLACEMENT == own ]] && echo "each server in a session of its own" || echo "every process in one session"))"
 [[ -n "$BALLAST_NOTE" ]] && echo "ballast: skipped: $BALLAST_NOTE"
 
 RESULTS=$WORK/results.tsv
@@ -344,10 +388,16 @@ for r in $(seq "$ROUNDS"); do
         timeout --foreground -k 5 $((WARMUP + 20)) wrk -t1 -c"$c" -d"${WARMUP}s" "$url" >/dev/null 2>&1 || true
       fi
       out=$WORK/wrk/c$c-r$r-$t.txt
+      pid=${PID[$t]:-${PID[backend-b1]}}
+      ticks_before=$(cpu_ticks "$pid")
       timeout --foreground -k 5 $((DURATION + 30)) wrk -t1 -c"$c" -d"${DURATION}s" --latency "$url" >"$out" 2>&1 || true
+      ticks=$(($(cpu_ticks "$pid") - ticks_before))
       if line=$(parse_wrk "$out"); then
-        echo "$c $t $r $line" >>"$RESULTS"
-        log "round $r/$ROUNDS c$c $t: $(awk '{printf "%s req/s, p50 %.3f ms, p99 %.3f ms, %d errors", $1, $2, $3, $4}' <<<"$line")"
+        # CPU µs per request: ticks -> µs, over the requests wrk counted.
+        cpu=$(awk -v t="$ticks" -v hz="$CLK_TCK" -v n="$(awk '{print $5}' <<<"$line")" \
+          'BEGIN {printf "%.2f", (n > 0 ? t * 1e6 / hz / n : 0)}')
+        echo "$c $t $r $(awk '{print $1, $2, $3, $4}' <<<"$line") $cpu" >>"$RESULTS"
+        log "round $r/$ROUNDS c$c $t: $(awk '{printf "%s req/s, p50 %.3f ms, p99 %.3f ms, %d errors", $1, $2, $3, $4}' <<<"$line"), $cpu µs CPU/req"
       else
         log "warning: could not parse wrk output for $t c$c round $r (see $out)"
       fi
@@ -366,7 +416,7 @@ echo "### Resident memory after the runs"
 echo
 echo "| proxy | processes | VmRSS MB |"
 echo "| --- | ---: | ---: |"
-for t in nginx haproxy ballast; do
+for t in nginx haproxy baseline ballast; do
   [[ -n "${PORT[$t]:-}" ]] || continue
   p=${PID[$t]}
   n=$((1 + $(descendants "$p" | wc -l)))
