@@ -336,6 +336,20 @@ class UpstreamReuseTest(EdgeCase):
         self.assertTrue(json.loads(reply)["early"])
         self.assert_clean_pool()
 
+    def test_interim_responses_are_relayed_and_the_pool_stays_consistent(self):
+        with socket.create_connection(("127.0.0.1", self.ballast.proxy_port), timeout=5) as s:
+            s.sendall(b"GET /?hints=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            answer = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+        self.assertTrue(answer.startswith(b"HTTP/1.1 103 Early Hints\r\n"), answer[:200])
+        self.assertIn(b"Link: </style.css>; rel=preload", answer)
+        self.assertIn(b"\r\n\r\nHTTP/1.1 200 ", answer)
+        self.assert_clean_pool()
+
     def test_head_and_websocket_leave_the_pool_consistent(self):
         conn = http.client.HTTPConnection("127.0.0.1", self.ballast.proxy_port, timeout=10)
         for method in ("HEAD", "GET", "HEAD", "GET"):
