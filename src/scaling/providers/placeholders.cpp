@@ -74,4 +74,18 @@ std::string substitutePlaceholders(std::string_view text,
   return out;
 }
 
+std::string shellQuote(std::string_view value) {
+  const bool plain = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("._:/=@%+,-").find(c) != std::string_view::npos;
+  });
+  if (plain) return std::string(value);
+  std::string quoted = "'";
+  for (char c : value) {
+    if (c == '\'') quoted += "'\\''";
+    else quoted += c;
+  }
+  return quoted + "'";
+}
+
 }  // namespace ballast::scaling

@@ -15,6 +15,11 @@ namespace ballast::scaling {
 std::vector<std::string> unknownPlaceholders(std::string_view text,
                                              const std::vector<std::string>& allowed);
 
+// `value` as one word for a POSIX shell: unchanged when it holds only
+// characters a shell gives no meaning to ([A-Za-z0-9._:/=@%+,-]), else in
+// single quotes (each ' written as '\''). Empty: ''.
+std::string shellQuote(std::string_view value);
+
 // `text` with each known placeholder replaced by its value (unknown ones kept as written).
 std::string substitutePlaceholders(std::string_view text,
                                    const std::map<std::string, std::string>& values);

@@ -178,8 +178,12 @@ core::Result<Instance> ProcessProvider::start() {
   const std::string id = fmt::format("{}-{}", serviceName_, nextIndex_);
   const std::map<std::string, std::string> values = {{"port", std::to_string(*port)},
                                                      {"instance", id}};
+  // In the command line the values are shell words (quoted should they ever
+  // hold a shell character); environment values are not parsed by a shell.
+  const std::map<std::string, std::string> words = {{"port", std::to_string(*port)},
+                                                    {"instance", shellQuote(id)}};
   SpawnRequest request;
-  request.command = substitutePlaceholders(spec_.command, values);
+  request.command = substitutePlaceholders(spec_.command, words);
   request.workingDirectory = spec_.workingDirectory;
   for (const auto& [key, value] : spec_.environment) {
     request.environment.emplace_back(key, substitutePlaceholders(value, values));

@@ -38,14 +38,21 @@ std::vector<std::string> buildEnvironment(const SpawnRequest& request) {
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
     const std::string entry = *e;
     const auto eq = entry.find('=');
-    if (eq != std::string::npos && overridden.contains(entry.substr(0, eq))) continue;
+    const std::string name = entry.substr(0, eq);
+    if (eq == std::string::npos || overridden.contains(name) || isSecretVariable(name)) continue;
     env.push_back(entry);
   }
-  for (const auto& [key, value] : extra) env.push_back(key + "=" + value);
+  for (const auto& [key, value] : extra) {
+    if (!isSecretVariable(key)) env.push_back(key + "=" + value);
+  }
   return env;
 }
 
 }  // namespace
+
+bool isSecretVariable(std::string_view name) {
+  return name.starts_with("JWT_") || name.starts_with("BALLAST_ENCRYPTION") || name == "REDIS_PASSWORD";
+}
 
 core::Result<pid_t> spawnShell(const SpawnRequest& request) {
   SpawnSetup s;

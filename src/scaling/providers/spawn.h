@@ -20,14 +20,20 @@ struct SpawnRequest {
   std::string workingDirectory;                                  // empty: the parent's
   std::vector<std::pair<std::string, std::string>> environment;  // set on top of the parent's
   // Dropped from the parent's environment unless set above: ballast's secrets
-  // and its own settings are no business of the programs it starts.
+  // (see isSecretVariable) and its own settings are no business of the
+  // programs it starts.
   std::vector<std::string> withheld = {
-      "JWT_SECRET",         "REDIS_PASSWORD",         "PORT",
-      "BALLAST_MASTER_PID", "BALLAST_GENERATION",     "BALLAST_RESTARTS",
+      "PORT",          "BALLAST_MASTER_PID",     "BALLAST_GENERATION",         "BALLAST_RESTARTS",
       "BALLAST_CONTROL_FD", "BALLAST_LAST_RELOAD_AT", "BALLAST_LAST_RELOAD_OUTCOME"};
   int stdoutFd = -1;  // -1: /dev/null
   int stderrFd = -1;  // -1: /dev/null
 };
+
+// Variables that hold ballast's secrets, never passed to a child whatever
+// the request says: JWT_SECRET and the other JWT_* settings, the encryption
+// keys (BALLAST_ENCRYPTION_KEY, BALLAST_ENCRYPTION_PREVIOUS_KEYS, any
+// BALLAST_ENCRYPTION_*), REDIS_PASSWORD.
+bool isSecretVariable(std::string_view name);
 
 // The child's pid (also its process-group and session id). stdin is /dev/null,
 // signal dispositions and mask are reset, descriptors above 2 are closed.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "test_support.h"
@@ -156,6 +157,46 @@ TEST_F(ExecProviderTest, ScaleOutThatShowsNoInstanceFails) {
   ASSERT_FALSE(started);
   EXPECT_NE(started.error().message.find("printed no instance"), std::string::npos)
       << started.error().message;
+}
+
+// An instance id printed by a command goes back to the scale-in command. A
+// hostile one (shell syntax) is refused where it is read, and even a legal
+// id reaches the command only through BALLAST_INSTANCE, never as text.
+TEST_F(ExecProviderTest, AHostileInstanceIdIsRefusedAndNeverRunByTheShell) {
+  const std::string d = dir_.path().string();
+  const std::string marker = d + "/pwned";
+  for (const std::string& hostile :
+       std::vector<std::string>{"x;touch " + marker, "$(touch " + marker + ")", "a b", "`id`", ""}) {
+    write("evil-out.sh", "printf '%s' '{\"id\":\"" + hostile + "\",\"host\":\"127.0.0.1\",\"port\":9001}'\n");
+    spec_.scaleOut = "sh " + d + "/evil-out.sh";
+    ExecProvider provider(spec_, "web", clock_);
+    const auto started = provider.start();
+    ASSERT_FALSE(started) << hostile;
+    EXPECT_NE(started.error().message.find("/id"), std::string::npos) << started.error().message;
+  }
+  // A list naming a hostile id is refused as a whole.
+  write("evil-list.sh", "printf '[{\"id\":\"ok-1\",\"host\":\"h\",\"port\":1},"
+                        "{\"id\":\"x|sh\",\"host\":\"h\",\"port\":2}]'\n");
+  spec_.list = "sh " + d + "/evil-list.sh";
+  ExecProvider lister(spec_, "web", clock_);
+  lister.setRefreshInterval(std::chrono::milliseconds(0));
+  EXPECT_TRUE(lister.reap().empty());
+  EXPECT_TRUE(lister.instances().empty());
+  EXPECT_FALSE(std::filesystem::exists(marker));
+}
+
+TEST_F(ExecProviderTest, TheInstanceReachesScaleInAsAQuotedVariable) {
+  // {instance} expands to "$BALLAST_INSTANCE": the command sees the id as one word.
+  const std::string d = dir_.path().string();
+  write("argv.sh", "printf '%s|' \"$@\" > " + d + "/argv\n");
+  spec_.scaleIn = "sh " + d + "/argv.sh {instance} {service}";
+  ExecProvider provider(spec_, "web", clock_);
+  provider.setRefreshInterval(std::chrono::milliseconds(0));
+  ASSERT_TRUE(provider.start());
+  ASSERT_TRUE(provider.stop("web-1"));
+  std::ifstream argv(dir_.path() / "argv");
+  std::string seen((std::istreambuf_iterator<char>(argv)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(seen, "web-1|web|");
 }
 
 }  // namespace

@@ -1,6 +1,11 @@
 #include "scaling/providers/provider_spec.h"
 
 #include <gtest/gtest.h>
+#include "test_support.h"
+#include "scaling/providers/spawn.h"
+#include <fstream>
+#include <cstdlib>
+#include <sys/wait.h>
 
 #include "scaling/providers/placeholders.h"
 
@@ -139,6 +144,46 @@ TEST(Placeholders, SubstitutesKnownNamesAndLeavesShellSyntaxAlone) {
             "echo ${HOME} {1..3} {port} awk '{print $1}' {other}");
   EXPECT_EQ(unknownPlaceholders("a {port} {portt} ${X} {instance} {x_y}", {"port", "instance"}),
             (std::vector<std::string>{"portt", "x_y"}));
+}
+
+TEST(ShellQuote, LeavesPlainWordsAndQuotesTheRest) {
+  EXPECT_EQ(shellQuote("web-1"), "web-1");
+  EXPECT_EQ(shellQuote("8080"), "8080");
+  EXPECT_EQ(shellQuote("a b"), "'a b'");
+  EXPECT_EQ(shellQuote("x;rm -rf /"), "'x;rm -rf /'");
+  EXPECT_EQ(shellQuote("it's"), "'it'\\''s'");
+  EXPECT_EQ(shellQuote(""), "''");
+}
+
+// A child never sees ballast's secrets, whatever its spec asks for.
+TEST(Spawn, TheChildEnvironmentHoldsNoSecrets) {
+  testing::TempDir dir;
+  const auto out = (dir.path() / "env").string();
+  ::setenv("JWT_SECRET", "jwt-secret-value", 1);
+  ::setenv("JWT_AUDIENCE", "ballast", 1);
+  ::setenv("BALLAST_ENCRYPTION_KEY", "key-value", 1);
+  ::setenv("BALLAST_ENCRYPTION_PREVIOUS_KEYS", "old-key-value", 1);
+  ::setenv("REDIS_PASSWORD", "redis-password-value", 1);
+  ::setenv("KEEP_ME", "kept", 1);
+  SpawnRequest request;
+  request.command = "env > " + out;
+  request.environment = {{"MODE", "prod"}, {"REDIS_PASSWORD", "asked-for"}};
+  auto pid = spawnShell(request);
+  ASSERT_TRUE(pid) << pid.error().message;
+  int status = 0;
+  ASSERT_EQ(::waitpid(*pid, &status, 0), *pid);
+  std::ifstream file(out);
+  const std::string env((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  for (const char* secret : {"jwt-secret-value", "JWT_AUDIENCE", "key-value", "old-key-value", "redis-password",
+                             "asked-for"}) {
+    EXPECT_EQ(env.find(secret), std::string::npos) << secret;
+  }
+  EXPECT_NE(env.find("KEEP_ME=kept"), std::string::npos);
+  EXPECT_NE(env.find("MODE=prod"), std::string::npos);
+  for (const char* name : {"JWT_SECRET", "JWT_AUDIENCE", "BALLAST_ENCRYPTION_KEY", "BALLAST_ENCRYPTION_PREVIOUS_KEYS",
+                           "REDIS_PASSWORD", "KEEP_ME"}) {
+    ::unsetenv(name);
+  }
 }
 
 }  // namespace
