@@ -333,6 +333,7 @@ void bindSecurity(Binder b, SecurityConfig& c) {
   jwt.field("jwksFile", c.auth.jwt.jwksFile);
   jwt.field("issuer", c.auth.jwt.issuer);
   jwt.field("audience", c.auth.jwt.audience);
+  jwt.field("allowAnyIssuer", c.auth.jwt.allowAnyIssuer);
   jwt.field("leewaySeconds", c.auth.jwt.leewaySeconds, 0, 600);
   jwt.finish();
   auth.finish();
@@ -525,6 +526,16 @@ void crossCheck(const Config& c, std::vector<FieldError>& errors) {
   if (asymmetric && jwt.publicKeyFile.empty() && jwt.jwksFile.empty()) {
     errors.push_back({"security.auth.jwt.publicKeyFile",
                       "RS256/ES256 need a public key: set publicKeyFile or jwksFile"});
+  }
+  if (asymmetric && !jwt.allowAnyIssuer) {
+    for (const auto& [value, key] : {std::pair{&jwt.issuer, "issuer"}, std::pair{&jwt.audience, "audience"}}) {
+      if (!value->empty()) continue;
+      errors.push_back({fmt::format("security.auth.jwt.{}", key),
+                        fmt::format("is required with RS256/ES256 (JWT_{}), or set "
+                                    "security.auth.jwt.allowAnyIssuer: true to accept any identity "
+                                    "provider's tokens for any audience",
+                                    std::string_view(key) == "issuer" ? "ISSUER" : "AUDIENCE")});
+    }
   }
   if (!asymmetric && (!jwt.publicKeyFile.empty() || !jwt.jwksFile.empty())) {
     errors.push_back({"security.auth.jwt.algorithms",

@@ -135,6 +135,10 @@ struct JwtConfig {
   std::string jwksFile;              // JWKS document; keys chosen by `kid` (JWT_JWKS_FILE)
   std::string issuer;                // non-empty: RS256/ES256 tokens' `iss` must equal it (JWT_ISSUER)
   std::string audience;              // non-empty: RS256/ES256 tokens' `aud` must contain it (JWT_AUDIENCE)
+  // RS256/ES256 need `issuer` and `audience` (an identity provider signs
+  // tokens for many applications: without both checks, any token it issued
+  // for anyone would do). true accepts tokens from any issuer for any audience.
+  bool allowAnyIssuer = false;
   int leewaySeconds = 30;            // clock skew tolerated on exp/nbf
 };
 

@@ -91,6 +91,7 @@ security:
       algorithms: [HS256, RS256]
       publicKeyFile: {cls.rsa.public}
       issuer: {cls.issuer}
+      audience: ballast
 """
         cls.ballast = Ballast(config=config).start()
         cls.admin = cls.ballast.token("admin")
@@ -236,7 +237,7 @@ security:
 
     def claims(self, **extra):
         now = int(time.time())
-        c = {"sub": "mallory", "role": "admin", "iss": self.issuer, "iat": now, "exp": now + 600}
+        c = {"sub": "mallory", "role": "admin", "iss": self.issuer, "aud": "ballast", "iat": now, "exp": now + 600}
         c.update(extra)
         return c
 
@@ -260,6 +261,8 @@ security:
         header, payload, signature = good.split(".")
         self.assert_refused(f"{header}.{b64(self.claims())}.{signature}", "signature")  # payload changed
         self.assert_refused(self.rsa.sign({"alg": "RS256"}, self.claims(iss="https://evil")), "issuer")
+        # A token the same identity provider issued for another application.
+        self.assert_refused(self.rsa.sign({"alg": "RS256"}, self.claims(aud="other-app")), "audience")
         self.assert_refused(self.rsa.sign({"alg": "RS256"}, self.claims(exp=int(time.time()) - 3600)), "expired")
         self.assert_refused(self.rsa.sign({"alg": "RS256"}, self.claims(nbf=int(time.time()) + 3600)), "not yet valid")
         self.assert_refused(self.rsa.sign({"alg": "RS256", "kid": "other"}, self.claims()), "no key with kid")

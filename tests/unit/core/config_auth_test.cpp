@@ -59,9 +59,22 @@ security:
   EXPECT_EQ(config->security.audit.maxRecords, 500);
 }
 
+TEST(AuthConfig, AsymmetricTokensNeedAnIssuerAndAnAudience) {
+  const char* rs256 = "security: {auth: {jwt: {algorithms: [RS256], publicKeyFile: /k.pem}}}\n";
+  EXPECT_EQ(problemPaths(loadConfigText(rs256, envOf({}))),
+            (std::vector<std::string>{"security.auth.jwt.issuer", "security.auth.jwt.audience"}));
+  EXPECT_EQ(problemPaths(loadConfigText(rs256, envOf({{"JWT_ISSUER", "https://idp"}}))),
+            std::vector<std::string>{"security.auth.jwt.audience"});
+  EXPECT_TRUE(loadConfigText(rs256, envOf({{"JWT_ISSUER", "https://idp"}, {"JWT_AUDIENCE", "ballast"}})));
+  EXPECT_TRUE(loadConfigText(
+      "security: {auth: {jwt: {algorithms: [ES256], jwksFile: /j.json, allowAnyIssuer: true}}}\n", envOf({})));
+  EXPECT_TRUE(loadConfigText("", envOf({})));  // HS256 alone needs neither
+}
+
 TEST(AuthConfig, InconsistentKeySettingsAreRefusedByPath) {
   EXPECT_EQ(problemPaths(loadConfigText("security: {auth: {jwt: {algorithms: [RS256]}}}\n", envOf({}))),
-            std::vector<std::string>{"security.auth.jwt.publicKeyFile"});
+            (std::vector<std::string>{"security.auth.jwt.publicKeyFile", "security.auth.jwt.issuer",
+                                      "security.auth.jwt.audience"}));
   EXPECT_EQ(problemPaths(loadConfigText("", envOf({{"JWT_PUBLIC_KEY_FILE", "/k.pem"}}))),
             std::vector<std::string>{"security.auth.jwt.algorithms"});
   EXPECT_EQ(problemPaths(loadConfigText("security: {auth: {jwt: {algorithms: [none]}}}\n", envOf({}))),
