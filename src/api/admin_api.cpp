@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "api/canonical_path.h"
 #include "api/envelope.h"
 #include "core/random.h"
 
@@ -17,8 +18,11 @@ namespace {
 
 constexpr std::string_view kProtectedPrefix = "/api/infrastructure/";
 
+// Judged by the canonical spelling, so "//api/infrastructure/x" is as
+// protected (and audited) as "/api/infrastructure/x".
 bool isProtected(std::string_view path) {
-  return path.starts_with(kProtectedPrefix) || path == "/api/infrastructure";
+  const std::string canonical = canonicalPath(path);
+  return std::string_view(canonical).starts_with(kProtectedPrefix) || canonical == "/api/infrastructure";
 }
 
 bool hasBody(const http::Request& request) {
@@ -145,6 +149,12 @@ http::Response AdminApi::dispatch(http::Request& request, const std::string& req
   if (guards_) {
     if (auto preflight = guards_->preflight(request)) return std::move(*preflight);
     if (auto limited = guards_->limitAddress(request, guard)) return errorResponse(*limited);
+  }
+  if (auto reason = nonCanonicalReason(request.path)) {
+    return errorResponse(Error{ErrorCode::kNotFound,
+                               fmt::format("Not a canonical path: {}; write it as {}", *reason,
+                                           canonicalPath(request.path)),
+                               {}});
   }
   std::optional<security::Identity> identity;
   if (isProtected(request.path)) {

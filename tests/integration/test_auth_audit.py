@@ -101,6 +101,22 @@ class AuthAuditTest(unittest.TestCase):
         self.assertIn("BROKEN at record 2", result.stderr)
         self.assertIn("does not match its hash", result.stderr)
 
+    def test_path_variants_get_one_answer_and_are_audited(self):
+        """`//api/...`, dot segments, %2e and a trailing slash name nothing: 404
+        whoever asks, with the canonical spelling, and a mutation is audited."""
+        variants = ["//api/infrastructure/services/web", "/api//infrastructure/services/web",
+                    "/api/./infrastructure/services/web", "/api/%2e/infrastructure/services/web",
+                    "/api/infrastructure/x/%2e%2e/services/web", "/api/infrastructure/services/web/"]
+        for path in variants:
+            for token in (None, self.admin):
+                r = self.ballast.request("DELETE", path, token=token)
+                self.assertEqual(r.status, 404, (path, r.body))
+                self.assertIn("/api/infrastructure/services/web", r.json["error"]["message"])
+        records = self.audit("?method=DELETE&outcome=404&limit=100")["records"]
+        audited = [x["path"] for x in records]
+        for path in variants:
+            self.assertEqual(audited.count(path), 2, (path, audited))
+
     def test_deleted_record_is_named(self):
         for name in ("c", "d", "e"):
             self.ballast.request("PUT", f"{SERVICES}/{name}", body={"algorithm": "random"}, token=self.admin)
