@@ -127,8 +127,24 @@ Json statsJson(const proxy::Service& service) {
   return out;
 }
 
-Json serviceJson(const proxy::Service& service, const std::string& origin) {
+Json redactedProvider(const Json& provider) {
+  if (!provider.is_object()) return provider;
+  static constexpr std::string_view kSecretFields[] = {"command",  "scaleOut",   "scaleIn",         "list",
+                                                       "tokenFile", "caFile",    "kubeconfig",      "workingDirectory"};
+  Json out = provider;
+  for (auto field : kSecretFields) {
+    auto it = out.find(std::string(field));
+    if (it != out.end() && !it->is_null()) *it = "[redacted]";
+  }
+  if (auto env = out.find("environment"); env != out.end() && env->is_object()) {
+    for (auto& [key, value] : env->items()) value = "[redacted]";
+  }
+  return out;
+}
+
+Json serviceJson(const proxy::Service& service, const std::string& origin, bool revealProvider) {
   Json out = core::toJson(*service.spec());
+  if (!revealProvider && out.contains("provider")) out["provider"] = redactedProvider(out["provider"]);
   out["origin"] = origin;
   out["servers"] = serversJson(service);
   out["stats"] = countersJson(service.counters());

@@ -47,7 +47,15 @@ core::Json removedServerJson(const proxy::RemovedServer& removed);
 
 core::Json countersJson(const proxy::ServiceCounters& counters);
 core::Json statsJson(const proxy::Service& service);
-core::Json serviceJson(const proxy::Service& service, const std::string& origin);
+// `revealProvider` false (viewers, operators): the provider's commands,
+// environment values and credential paths read "[redacted]".
+core::Json serviceJson(const proxy::Service& service, const std::string& origin, bool revealProvider);
+
+// A provider object as a viewer or operator may see it: commands (command,
+// scaleOut, scaleIn, list), environment values, and paths that lead to
+// credentials or code (tokenFile, caFile, kubeconfig, workingDirectory)
+// replaced by "[redacted]"; keys and everything else kept.
+core::Json redactedProvider(const core::Json& provider);
 // {name, algorithm, healthyServers, totalServers}: one line of the dashboard.
 core::Json serviceSummaryJson(const proxy::Service& service);
 // The dashboard's `loadBalancer`: stats of "default" (when loaded) + services: [summary...].

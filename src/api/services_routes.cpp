@@ -10,10 +10,14 @@ namespace ballast::api {
 
 namespace {
 
-core::Result<Reply> describe(proxy::Catalog& catalog, const std::string& name, int status = 200) {
+// Only admins see a provider's commands, environment values and credential paths.
+bool revealsProviders(const RequestContext& ctx) { return ctx.identity.role == security::Role::kAdmin; }
+
+core::Result<Reply> describe(proxy::Catalog& catalog, const RequestContext& ctx, int status = 200) {
+  const auto& name = ctx.param("name");
   auto service = catalog.registry().find(name);
   if (!service) return core::fail(core::ErrorCode::kNotFound, fmt::format("Service {} not found", name));
-  return Reply{.status = status, .data = serviceJson(*service, catalog.origin(name))};
+  return Reply{.status = status, .data = serviceJson(*service, catalog.origin(name), revealsProviders(ctx))};
 }
 
 // The PUT body as a spec: every problem at once, including a name that
@@ -37,23 +41,23 @@ core::Result<core::ServiceSpec> readSpec(const proxy::Catalog& catalog, const Re
 void registerServicesRoutes(AdminApi& api, proxy::Catalog& catalog) {
   const std::string base = "/api/infrastructure/services";
 
-  api.add("GET", base, security::Role::kViewer, [&catalog](RequestContext&) -> core::Result<Reply> {
+  api.add("GET", base, security::Role::kViewer, [&catalog](RequestContext& ctx) -> core::Result<Reply> {
     core::Json list = core::Json::array();
     for (const auto& service : catalog.registry().list()) {
-      list.push_back(serviceJson(*service, catalog.origin(service->name())));
+      list.push_back(serviceJson(*service, catalog.origin(service->name()), revealsProviders(ctx)));
     }
     return Reply{.data = list};
   });
 
   api.add("GET", base + "/:name", security::Role::kViewer,
-          [&catalog](RequestContext& ctx) { return describe(catalog, ctx.param("name")); });
+          [&catalog](RequestContext& ctx) { return describe(catalog, ctx); });
 
   api.add("PUT", base + "/:name", security::Role::kAdmin, [&catalog](RequestContext& ctx) -> core::Result<Reply> {
     auto spec = readSpec(catalog, ctx);
     if (!spec) return std::unexpected(spec.error());
     auto created = catalog.putService(ctx.param("name"), std::move(*spec));
     if (!created) return std::unexpected(created.error());
-    return describe(catalog, ctx.param("name"), *created ? 201 : 200);
+    return describe(catalog, ctx, *created ? 201 : 200);
   });
 
   api.add("DELETE", base + "/:name", security::Role::kAdmin, [&catalog](RequestContext& ctx) -> core::Result<Reply> {

@@ -175,6 +175,21 @@ class ProcessScalingTest(unittest.TestCase):
                 joined[instance] = parse_iso(e["timestamp"])
         return joined
 
+    def test_0_provider_commands_are_redacted_below_admin(self):
+        for token, redacted in ((self.viewer, True), (self.operator, True), (self.admin, False)):
+            for path in (f"/api/infrastructure/services/{SCALED}", "/api/infrastructure/services"):
+                r = self.req("GET", path, token=token)
+                self.assertEqual(r.status, 200, r.body)
+                data = r.json["data"]
+                spec = data if isinstance(data, dict) else next(x for x in data if x["name"] == SCALED)
+                provider = spec["provider"]
+                self.assertEqual(provider["type"], "process")
+                if redacted:
+                    self.assertEqual(provider["command"], "[redacted]", path)
+                    self.assertNotIn(BACKEND, r.body.decode())
+                else:
+                    self.assertIn(BACKEND, provider["command"])
+
     def test_1_starts_the_minimum_and_serves_through_the_proxy(self):
         s = self.wait_count(2)
         self.assertEqual(s["provider"], "process")
