@@ -48,7 +48,8 @@ std::optional<std::string> nonCanonicalReason(std::string_view path) {
                                       : std::string("the path has an empty segment (//)");
     }
     const std::string decoded = decodeDots(segment);
-    if (decoded == "." || decoded == "..") return "the path has a dot segment (" + std::string(segment) + ")";
+    if (decoded == "." || decoded == "..")
+      return "the path has a dot segment (" + std::string(segment) + ")";
   }
   return std::nullopt;
 }

@@ -5,7 +5,8 @@ namespace ballast::app {
 namespace {
 
 core::ConnectionLimiter::Limits connectionLimits(const core::LimitsConfig& limits) {
-  return {static_cast<uint64_t>(limits.maxConnections), static_cast<uint64_t>(limits.maxConnectionsPerClient)};
+  return {static_cast<uint64_t>(limits.maxConnections),
+          static_cast<uint64_t>(limits.maxConnectionsPerClient)};
 }
 
 core::BodyTimeouts bodyTimeouts(const core::LimitsConfig& limits) {
@@ -25,9 +26,10 @@ ListenerCaps makeListenerCaps(const core::Config& config) {
 }
 
 http::ServerLimits adminLimits(const core::LimitsConfig& limits) {
-  http::ServerLimits out{static_cast<size_t>(limits.maxHeaderBytes), static_cast<size_t>(limits.maxHeaderCount),
-                         static_cast<size_t>(limits.maxBodyBytes), std::chrono::milliseconds(limits.headerTimeout),
-                         std::chrono::milliseconds(limits.idleTimeout)};
+  http::ServerLimits out{
+      static_cast<size_t>(limits.maxHeaderBytes), static_cast<size_t>(limits.maxHeaderCount),
+      static_cast<size_t>(limits.maxBodyBytes), std::chrono::milliseconds(limits.headerTimeout),
+      std::chrono::milliseconds(limits.idleTimeout)};
   out.body = bodyTimeouts(limits);
   out.connections = connectionLimits(limits);
   return out;
@@ -36,7 +38,8 @@ http::ServerLimits adminLimits(const core::LimitsConfig& limits) {
 proxy::ProxyOptions proxyEdgeOptions(const core::Config& config) {
   const auto& limits = config.server.limits;
   proxy::ProxyOptions options;
-  options.headLimits = {static_cast<size_t>(limits.maxHeaderBytes), static_cast<size_t>(limits.maxHeaderCount)};
+  options.headLimits = {static_cast<size_t>(limits.maxHeaderBytes),
+                        static_cast<size_t>(limits.maxHeaderCount)};
   options.headerTimeout = std::chrono::milliseconds(limits.headerTimeout);
   options.idleTimeout = std::chrono::milliseconds(limits.idleTimeout);
   options.bodyTimeouts = bodyTimeouts(limits);

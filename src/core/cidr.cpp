@@ -14,7 +14,9 @@ constexpr std::array<uint8_t, 12> kV4MappedPrefix = {0, 0, 0, 0, 0, 0, 0, 0, 0, 
 
 }  // namespace
 
-bool IpAddress::isV4() const { return std::memcmp(bytes.data(), kV4MappedPrefix.data(), 12) == 0; }
+bool IpAddress::isV4() const {
+  return std::memcmp(bytes.data(), kV4MappedPrefix.data(), 12) == 0;
+}
 
 std::string IpAddress::toString() const {
   char text[INET6_ADDRSTRLEN] = {};
@@ -27,7 +29,8 @@ std::string IpAddress::toString() const {
 }
 
 std::optional<IpAddress> parseIpAddress(std::string_view text) {
-  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
+  if (text.size() >= 2 && text.front() == '[' && text.back() == ']')
+    text = text.substr(1, text.size() - 2);
   if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
   char buffer[INET6_ADDRSTRLEN] = {};
   std::memcpy(buffer, text.data(), text.size());
@@ -42,26 +45,31 @@ std::optional<IpAddress> parseIpAddress(std::string_view text) {
 
 bool Cidr::contains(const IpAddress& address) const {
   const int fullBytes = prefix / 8;
-  if (std::memcmp(address.bytes.data(), network.bytes.data(), static_cast<size_t>(fullBytes)) != 0) return false;
+  if (std::memcmp(address.bytes.data(), network.bytes.data(), static_cast<size_t>(fullBytes)) != 0)
+    return false;
   const int restBits = prefix % 8;
   if (restBits == 0) return true;
   const auto mask = static_cast<uint8_t>(0xff << (8 - restBits));
-  return (address.bytes[static_cast<size_t>(fullBytes)] & mask) == network.bytes[static_cast<size_t>(fullBytes)];
+  return (address.bytes[static_cast<size_t>(fullBytes)] & mask) ==
+         network.bytes[static_cast<size_t>(fullBytes)];
 }
 
 std::expected<Cidr, std::string> parseCidr(std::string_view text) {
   const auto slash = text.find('/');
   const auto addressText = text.substr(0, slash);
   const auto address = parseIpAddress(addressText);
-  if (!address) return std::unexpected(fmt::format("\"{}\" is not an IPv4 or IPv6 address", addressText));
+  if (!address)
+    return std::unexpected(fmt::format("\"{}\" is not an IPv4 or IPv6 address", addressText));
   const int bits = address->isV4() ? 32 : 128;
   int prefix = bits;
   if (slash != std::string_view::npos) {
     const auto prefixText = text.substr(slash + 1);
-    auto [end, ec] = std::from_chars(prefixText.data(), prefixText.data() + prefixText.size(), prefix);
-    if (ec != std::errc() || end != prefixText.data() + prefixText.size() || prefixText.empty() || prefix < 0 ||
-        prefix > bits) {
-      return std::unexpected(fmt::format("prefix length must be 0 to {}, got \"{}\"", bits, prefixText));
+    auto [end, ec] =
+        std::from_chars(prefixText.data(), prefixText.data() + prefixText.size(), prefix);
+    if (ec != std::errc() || end != prefixText.data() + prefixText.size() || prefixText.empty() ||
+        prefix < 0 || prefix > bits) {
+      return std::unexpected(
+          fmt::format("prefix length must be 0 to {}, got \"{}\"", bits, prefixText));
     }
   }
   Cidr cidr{*address, prefix + (128 - bits)};

@@ -40,7 +40,9 @@ inline constexpr std::array<RefusedOption, 11> kRefusedConnectionOptions = {{
     {"x-request-id", "Connection nominates X-Request-Id, which must not be removed"},
 }};
 
-constexpr char asciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+constexpr char asciiLower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 constexpr bool equalsAsciiLower(std::string_view s, std::string_view lower) {
   if (s.size() != lower.size()) return false;

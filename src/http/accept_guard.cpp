@@ -1,10 +1,10 @@
 #include "http/accept_guard.h"
 
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
-#include <sys/resource.h>
 
 #include "telemetry/log_throttle.h"
 
@@ -19,13 +19,16 @@ bool admitPeer(core::ConnectionLimiter& limiter, const std::optional<core::IpAdd
   static telemetry::LogThrottle throttle;
   if (auto held = throttle.admit()) {
     const bool listenerFull = verdict == core::ConnectionLimiter::Verdict::kListenerFull;
-    spdlog::warn("{}: refused a connection from {}: {} ({} more refusals held back)", listener,
-                 peer ? peer->toString() : std::string("?"),
-                 listenerFull ? fmt::format("{} connections open (server.limits.maxConnections)",
-                                            limiter.limits().maxConnections)
-                              : fmt::format("{} connections from that address (server.limits.maxConnectionsPerClient)",
-                                            limiter.limits().maxPerClient),
-                 *held);
+    spdlog::warn(
+        "{}: refused a connection from {}: {} ({} more refusals held back)", listener,
+        peer ? peer->toString() : std::string("?"),
+        listenerFull
+            ? fmt::format("{} connections open (server.limits.maxConnections)",
+                          limiter.limits().maxConnections)
+            : fmt::format(
+                  "{} connections from that address (server.limits.maxConnectionsPerClient)",
+                  limiter.limits().maxPerClient),
+        *held);
   }
   return false;
 }

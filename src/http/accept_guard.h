@@ -6,8 +6,8 @@
 // Thread-safety: admitConnection() may run on any loop; an AcceptBackoff
 // belongs to one accept loop.
 
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include <chrono>
@@ -26,8 +26,8 @@ bool admitPeer(core::ConnectionLimiter& limiter, const std::optional<core::IpAdd
 // Counts `socket` against `limiter`. Refused: the socket is closed at once
 // (a reset, so no state lingers) and false returned.
 template <class Socket>
-bool admitConnection(core::ConnectionLimiter& limiter, Socket& socket, core::ConnectionLimiter::Slot& slot,
-                     std::string_view listener) {
+bool admitConnection(core::ConnectionLimiter& limiter, Socket& socket,
+                     core::ConnectionLimiter::Slot& slot, std::string_view listener) {
   boost::system::error_code ec;
   const auto endpoint = socket.remote_endpoint(ec);
   const auto peer = ec ? std::nullopt : core::parseIpAddress(endpoint.address().to_string());
@@ -41,7 +41,8 @@ bool admitConnection(core::ConnectionLimiter& limiter, Socket& socket, core::Con
 // repeat, so running out of descriptors (EMFILE/ENFILE) never spins.
 class AcceptBackoff {
  public:
-  boost::asio::awaitable<void> wait(boost::asio::any_io_executor executor, std::string_view listener,
+  boost::asio::awaitable<void> wait(boost::asio::any_io_executor executor,
+                                    std::string_view listener,
                                     const boost::system::error_code& error);
   void reset() { delay_ = kFirst; }
 

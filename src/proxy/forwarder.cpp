@@ -1,9 +1,9 @@
 #include "proxy/forwarder.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "proxy/forward_headers.h"
 #include "proxy/server_endpoints.h"
@@ -21,12 +21,15 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // long Set-Cookie and CSP fields.
 constexpr size_t kMaxResponseHeadBytes = 64 * 1024;
 
-auto now() { return std::chrono::steady_clock::now(); }
+auto now() {
+  return std::chrono::steady_clock::now();
+}
 
 }  // namespace
 
 Forwarder::Forwarder(SessionIo& io, std::shared_ptr<Service> service, const core::ServiceSpec& spec,
-                     UpstreamSelector& selector, OutcomeRecorder& outcome, http1::ResponseParser& parser)
+                     UpstreamSelector& selector, OutcomeRecorder& outcome,
+                     http1::ResponseParser& parser)
     : io_(io),
       service_(std::move(service)),
       spec_(spec),
@@ -42,7 +45,8 @@ Forwarder::Failure Forwarder::answer(ErrorCode code, std::string message) const 
 asio::awaitable<std::expected<void, Forwarder::Failure>> Forwarder::connectFirst() {
   for (;;) {
     const auto choice = selector_.next();
-    if (choice.server == nullptr) co_return std::unexpected(answer(choice.refusal.code, choice.refusal.message));
+    if (choice.server == nullptr)
+      co_return std::unexpected(answer(choice.refusal.code, choice.refusal.message));
     const ServerRuntime& server = *choice.server;
     outcome_.attach(server);
     std::string failure;
@@ -64,8 +68,8 @@ asio::awaitable<std::expected<void, Forwarder::Failure>> Forwarder::connectFirst
 
 asio::awaitable<std::shared_ptr<UpstreamConnection>> Forwarder::connect(const ServerRuntime& server,
                                                                         std::string& failure) {
-  const auto endpoints =
-      co_await server.endpoints->resolveIfDue(TimeoutSet::nowMillis(), io_.loop.options.dnsRefresh.count(), failure);
+  const auto endpoints = co_await server.endpoints->resolveIfDue(
+      TimeoutSet::nowMillis(), io_.loop.options.dnsRefresh.count(), failure);
   if (endpoints->empty()) co_return nullptr;
   if (!service_->limits().connections.tryAcquire()) {
     failure = "service connection limit reached";
@@ -89,14 +93,15 @@ asio::awaitable<std::shared_ptr<UpstreamConnection>> Forwarder::connect(const Se
 asio::awaitable<std::expected<void, Forwarder::Failure>> Forwarder::sendBody(const Request& request,
                                                                              uint64_t alreadySent) {
   bool sourceFailed = false;
-  if (co_await pumpBody(io_, io_.client, io_.clientBuffer, upstream_->socket, request.body, alreadySent,
-                        &requestDecoder_, sourceFailed, &bodyDeadline_)) {
+  if (co_await pumpBody(io_, io_.client, io_.clientBuffer, upstream_->socket, request.body,
+                        alreadySent, &requestDecoder_, sourceFailed, &bodyDeadline_)) {
     bodyDone_ = true;
   } else if (sourceFailed) {
     io_.upstreamSocket = nullptr;
     const bool late = io_.takeTimedOut();
-    co_return std::unexpected(Failure{late ? Failure::Kind::kBodyTimeout : Failure::Kind::kClientGone,
-                                      ErrorCode::kRequestTimeout, "request body not received in time"});
+    co_return std::unexpected(
+        Failure{late ? Failure::Kind::kBodyTimeout : Failure::Kind::kClientGone,
+                ErrorCode::kRequestTimeout, "request body not received in time"});
   }
   // Else the upstream stopped reading the body: it may have answered early
   // (a 413, a redirect), so its response is read all the same. The body is
@@ -104,10 +109,8 @@ asio::awaitable<std::expected<void, Forwarder::Failure>> Forwarder::sendBody(con
   co_return std::expected<void, Failure>();
 }
 
-asio::awaitable<std::expected<void, Forwarder::Failure>> Forwarder::readFinalHead(const Request& request,
-                                                                                  bool& failed,
-                                                                                  bool& sawResponseByte,
-                                                                                  std::string& why) {
+asio::awaitable<std::expected<void, Forwarder::Failure>> Forwarder::readFinalHead(
+    const Request& request, bool& failed, bool& sawResponseByte, std::string& why) {
   IoBuffer& buffer = io_.upstreamBuffer;
   buffer.consume(buffer.size());
   for (;;) {
@@ -122,7 +125,8 @@ asio::awaitable<std::expected<void, Forwarder::Failure>> Forwarder::readFinalHea
       if (ec || n == 0) {
         failed = true;
         why = io_.timedOut ? "upstream did not answer in time"
-                           : "upstream closed the connection: " + (ec ? ec.message() : std::string("end of stream"));
+                           : "upstream closed the connection: " +
+                                 (ec ? ec.message() : std::string("end of stream"));
         co_return std::expected<void, Failure>();
       }
       sawResponseByte = true;
@@ -135,7 +139,8 @@ asio::awaitable<std::expected<void, Forwarder::Failure>> Forwarder::readFinalHea
     buffer.consume(parsed_.consumed);
     io_.armIdle();
     if (co_await sendAll(io_.client, asio::buffer(interim))) {
-      co_return std::unexpected(Failure{Failure::Kind::kClientGone, ErrorCode::kBadRequest, "client left"});
+      co_return std::unexpected(
+          Failure{Failure::Kind::kClientGone, ErrorCode::kBadRequest, "client left"});
     }
     if (waitForContinue_ && parser_.head().status == 100) {
       // The client sends its body now, within a deadline that starts now.
@@ -147,7 +152,8 @@ asio::awaitable<std::expected<void, Forwarder::Failure>> Forwarder::readFinalHea
   }
 }
 
-asio::awaitable<std::expected<void, Forwarder::Failure>> Forwarder::exchange(const Request& request) {
+asio::awaitable<std::expected<void, Forwarder::Failure>> Forwarder::exchange(
+    const Request& request) {
   waitForContinue_ = request.expectContinue;
   bodyDone_ = !request.body.hasBody();
   bodyDeadline_ = core::BodyDeadline(io_.loop.options.bodyTimeouts, TimeoutSet::nowMillis());
@@ -159,20 +165,23 @@ asio::awaitable<std::expected<void, Forwarder::Failure>> Forwarder::exchange(con
     if (!waitForContinue_ && !bodyDone_) {
       if (attempt == 0) bodyDeadline_.received(io_.clientBuffer.size());
       if (request.body.kind == http1::BodyKind::kContentLength) {
-        prefix = static_cast<size_t>(std::min<uint64_t>(request.body.length, io_.clientBuffer.size()));
+        prefix =
+            static_cast<size_t>(std::min<uint64_t>(request.body.length, io_.clientBuffer.size()));
         bodySent = prefix;
         bodyDone_ = bodySent == request.body.length;
       } else {
         const auto r = requestDecoder_.frame(io_.clientBuffer.data());
-        if (r.failed()) co_return std::unexpected(answer(ErrorCode::kBadRequest, std::string(r.error.reason)));
+        if (r.failed())
+          co_return std::unexpected(answer(ErrorCode::kBadRequest, std::string(r.error.reason)));
         prefix = r.consumed;
         bodyDone_ = r.done();
       }
     }
     io_.upstreamSocket = &upstream_->socket;
     io_.timeout.arm(std::chrono::milliseconds(spec_.timeouts.response));
-    const auto [wec] = co_await io_.loop.writes.write(upstream_->socket, asio::buffer(request.head),
-                                                      asio::buffer(io_.clientBuffer.data().data(), prefix));
+    const auto [wec] =
+        co_await io_.loop.writes.write(upstream_->socket, asio::buffer(request.head),
+                                       asio::buffer(io_.clientBuffer.data().data(), prefix));
     ++upstream_->requests;
     bool sawResponseByte = false;
     bool failed = static_cast<bool>(wec);
@@ -192,7 +201,8 @@ asio::awaitable<std::expected<void, Forwarder::Failure>> Forwarder::exchange(con
     // A pooled connection the server had closed in the meantime: the request
     // never reached it. Once, on a fresh connection, when nothing was lost.
     if (!fresh_ && attempt == 0 && !sawResponseByte && !timedOut && request.retryable) {
-      spdlog::debug("proxy: pooled connection to {} was stale ({}); reconnecting", server()->id(), why);
+      spdlog::debug("proxy: pooled connection to {} was stale ({}); reconnecting", server()->id(),
+                    why);
       upstream_ = co_await connect(*outcome_.server(), why);
       fresh_ = true;
       if (upstream_) continue;
@@ -203,8 +213,9 @@ asio::awaitable<std::expected<void, Forwarder::Failure>> Forwarder::exchange(con
     if (!sawResponseByte && !timedOut && request.retryable) {
       selector_.failed(why, false);
       if (selector_.mayRetry()) {
-        spdlog::warn("proxy: server {} of {} failed before answering ({}); retrying elsewhere rid={}",
-                     server()->id(), service_->name(), why, request.requestId);
+        spdlog::warn(
+            "proxy: server {} of {} failed before answering ({}); retrying elsewhere rid={}",
+            server()->id(), service_->name(), why, request.requestId);
         auto connected = co_await connectFirst();
         if (!connected) co_return std::unexpected(std::move(connected.error()));
         continue;
@@ -216,7 +227,8 @@ asio::awaitable<std::expected<void, Forwarder::Failure>> Forwarder::exchange(con
     io_.upstreamSocket = nullptr;
     outcome_.gatewayFailure(now());
     co_return std::unexpected(
-        answer(ErrorCode::kBadGateway, "malformed upstream response: " + std::string(parsed_.error.reason)));
+        answer(ErrorCode::kBadGateway,
+               "malformed upstream response: " + std::string(parsed_.error.reason)));
   }
   headBytes_ = parsed_.consumed;
   co_return std::expected<void, Failure>();

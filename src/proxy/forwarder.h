@@ -39,10 +39,10 @@ namespace ballast::proxy {
 class Forwarder {
  public:
   struct Request {
-    std::string_view head;      // the upstream request head (forward_headers.h)
-    http1::BodyFraming body;    // of the client's request
+    std::string_view head;    // the upstream request head (forward_headers.h)
+    http1::BodyFraming body;  // of the client's request
     bool expectContinue = false;
-    bool retryable = false;     // idempotent, without a body or upgrade: may go to another server
+    bool retryable = false;  // idempotent, without a body or upgrade: may go to another server
     std::string_view method;
     std::string_view requestId;  // for the log
   };
@@ -85,11 +85,14 @@ class Forwarder {
                                                                       std::string& failure);
   // Streams the client's body upstream; a Failure when the client failed
   // (an upstream that stops reading is not one: its answer is read next).
-  boost::asio::awaitable<std::expected<void, Failure>> sendBody(const Request& request, uint64_t alreadySent);
+  boost::asio::awaitable<std::expected<void, Failure>> sendBody(const Request& request,
+                                                                uint64_t alreadySent);
   // Reads response heads, relaying 1xx (and sending the body after 100
   // Continue). Sets `failed`/`why` when the upstream failed.
-  boost::asio::awaitable<std::expected<void, Failure>> readFinalHead(const Request& request, bool& failed,
-                                                                     bool& sawResponseByte, std::string& why);
+  boost::asio::awaitable<std::expected<void, Failure>> readFinalHead(const Request& request,
+                                                                     bool& failed,
+                                                                     bool& sawResponseByte,
+                                                                     std::string& why);
   Failure answer(core::ErrorCode code, std::string message) const;
 
   SessionIo& io_;

@@ -28,11 +28,11 @@
 namespace ballast::proxy {
 
 struct ProxyOptions {
-  http1::HeadLimits headLimits;                     // request head size and field count
-  std::chrono::milliseconds headerTimeout{10000};   // first byte to end of the request head
-  std::chrono::milliseconds idleTimeout{60000};     // idle keep-alive client connection
-  size_t maxIdlePerServer = 256;                    // pooled upstream connections per server and loop
-  std::string proto = "http";                       // X-Forwarded-Proto of plain connections (TLS: https)
+  http1::HeadLimits headLimits;                    // request head size and field count
+  std::chrono::milliseconds headerTimeout{10000};  // first byte to end of the request head
+  std::chrono::milliseconds idleTimeout{60000};    // idle keep-alive client connection
+  size_t maxIdlePerServer = 256;  // pooled upstream connections per server and loop
+  std::string proto = "http";     // X-Forwarded-Proto of plain connections (TLS: https)
   // loadBalancer.ssl.redirectHttp: plain requests are answered 308 to https on
   // this port instead of being proxied; 0 = plain requests are proxied.
   int httpsRedirectPort = 0;

@@ -31,15 +31,18 @@ void OutcomeRecorder::responded(int status, SteadyTime now) {
   server_->state->recordLatency(micros);
   server_->state->recordResponseTime(micros, now);  // p50/p95/p99 per server
   if (permitHeld_) {
-    if (status >= 500) server_->breaker->onError(elapsed);
-    else server_->breaker->onSuccess(elapsed);
+    if (status >= 500)
+      server_->breaker->onError(elapsed);
+    else
+      server_->breaker->onSuccess(elapsed);
     permitHeld_ = false;
   }
   applyOutlier(health::outcomeFromStatus(status));
   auto& counters = service_.counters();
   if (status >= 500) counters.errors.fetch_add(1, std::memory_order_relaxed);
   counters.responses.fetch_add(1, std::memory_order_relaxed);
-  counters.responseMicros.fetch_add(static_cast<uint64_t>(micros.count()), std::memory_order_relaxed);
+  counters.responseMicros.fetch_add(static_cast<uint64_t>(micros.count()),
+                                    std::memory_order_relaxed);
   counters.statusClasses.record(status);
   counters.latency.record(micros);
 }

@@ -1,8 +1,8 @@
 #include "proxy/relay.h"
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include <tuple>
 
@@ -27,7 +27,8 @@ void ResponseRelay::brokenOff(const UpstreamConnection& upstream) {
 }
 
 asio::awaitable<bool> ResponseRelay::relay(const http1::ResponseHead& head, size_t headBytes,
-                                           std::shared_ptr<UpstreamConnection>& upstream, const Plan& plan) {
+                                           std::shared_ptr<UpstreamConnection>& upstream,
+                                           const Plan& plan) {
   const bool upgraded = plan.upgradeRequested && head.switchingProtocols();
   // Filters see the head first; any may ask to transform the body.
   HeaderEdits edits;
@@ -43,14 +44,16 @@ asio::awaitable<bool> ResponseRelay::relay(const http1::ResponseHead& head, size
     edits.remove("transfer-encoding");
     if (chunkedOut) edits.added.emplace_back("Transfer-Encoding", "chunked");
   }
-  const bool closeClient = !plan.clientKeepAlive || head.body.kind == http1::BodyKind::kUntilClose || dechunk ||
+  const bool closeClient = !plan.clientKeepAlive ||
+                           head.body.kind == http1::BodyKind::kUntilClose || dechunk ||
                            (transform && !chunkedOut) || !plan.requestSent ||
                            io_.loop.draining.load(std::memory_order_relaxed);
   scratch_.clear();
-  buildClientResponse(head,
-                      ResponseRewrite{closeClient && !upgraded, plan.clientHttp10, plan.setCookie, plan.requestId,
-                                      dechunk, plan.strictTransportSecurity, edits.empty() ? nullptr : &edits},
-                      scratch_);
+  buildClientResponse(
+      head,
+      ResponseRewrite{closeClient && !upgraded, plan.clientHttp10, plan.setCookie, plan.requestId,
+                      dechunk, plan.strictTransportSecurity, edits.empty() ? nullptr : &edits},
+      scratch_);
   const http1::BodyFraming framing = head.body;
   const bool upstreamKeepAlive = head.keepAlive && !upgraded;
   io_.upstreamBuffer.consume(headBytes);
@@ -88,7 +91,8 @@ asio::awaitable<bool> ResponseRelay::sendHead(size_t bodyPrefix) {
   if (io_.client.secure()) {
     sent = co_await sendAll(io_.client, asio::buffer(scratch_), prefix);
   } else {
-    std::tie(sent) = co_await io_.loop.writes.write(io_.client.socket(), asio::buffer(scratch_), prefix);
+    std::tie(sent) =
+        co_await io_.loop.writes.write(io_.client.socket(), asio::buffer(scratch_), prefix);
   }
   if (sent) co_return false;
   io_.upstreamBuffer.consume(bodyPrefix);
@@ -120,7 +124,8 @@ asio::awaitable<bool> ResponseRelay::passThrough(const http1::BodyFraming& frami
   if (!co_await sendHead(prefix)) co_return false;
   if (done) co_return true;
   bool sourceFailed = false;
-  if (co_await pumpBody(io_, upstream->socket, buffer, io_.client, framing, sent, &decoder, sourceFailed)) {
+  if (co_await pumpBody(io_, upstream->socket, buffer, io_.client, framing, sent, &decoder,
+                        sourceFailed)) {
     co_return true;
   }
   io_.upstreamSocket = nullptr;
@@ -128,8 +133,8 @@ asio::awaitable<bool> ResponseRelay::passThrough(const http1::BodyFraming& frami
   co_return false;
 }
 
-asio::awaitable<bool> ResponseRelay::sendPayload(std::string_view data, bool transform, bool chunkedOut,
-                                                 bool last) {
+asio::awaitable<bool> ResponseRelay::sendPayload(std::string_view data, bool transform,
+                                                 bool chunkedOut, bool last) {
   std::string_view out = data;
   if (transform) {
     // Each filter's output is the next one's input.
@@ -154,8 +159,9 @@ asio::awaitable<bool> ResponseRelay::sendPayload(std::string_view data, bool tra
   co_return !co_await sendAll(io_.client, asio::buffer(out));
 }
 
-asio::awaitable<bool> ResponseRelay::decodeAndSend(const http1::BodyFraming& framing, UpstreamConnection& upstream,
-                                                   bool transform, bool chunkedOut) {
+asio::awaitable<bool> ResponseRelay::decodeAndSend(const http1::BodyFraming& framing,
+                                                   UpstreamConnection& upstream, bool transform,
+                                                   bool chunkedOut) {
   http1::ChunkedDecoder decoder(http1::MessageKind::kResponse);
   IoBuffer& buffer = io_.upstreamBuffer;
   uint64_t remaining = framing.kind == http1::BodyKind::kContentLength ? framing.length : 0;
@@ -222,7 +228,8 @@ asio::awaitable<void> ResponseRelay::tunnel(tcp::socket& upstream) {
     shutdownSend(to);
   };
   io_.upstreamSocket = &upstream;
-  co_await (copy(io_.client, upstream, io_.clientBuffer) && copy(upstream, io_.client, io_.upstreamBuffer));
+  co_await (copy(io_.client, upstream, io_.clientBuffer) &&
+            copy(upstream, io_.client, io_.upstreamBuffer));
   io_.upstreamSocket = nullptr;
 }
 

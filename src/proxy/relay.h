@@ -39,14 +39,16 @@ class ResponseRelay {
   };
 
   // `scratch` is the session's reusable buffer for heads; `filters` may be empty.
-  ResponseRelay(SessionIo& io, OutcomeRecorder& outcome, std::string& scratch, ResponseFilters& filters)
+  ResponseRelay(SessionIo& io, OutcomeRecorder& outcome, std::string& scratch,
+                ResponseFilters& filters)
       : io_(io), outcome_(outcome), scratch_(scratch), filters_(filters) {}
 
   // Relays the response whose head `head` (of `headBytes` bytes at the start
   // of the upstream buffer) the forwarder read from `upstream`. True when the
   // client connection may carry another request.
   boost::asio::awaitable<bool> relay(const http1::ResponseHead& head, size_t headBytes,
-                                     std::shared_ptr<UpstreamConnection>& upstream, const Plan& plan);
+                                     std::shared_ptr<UpstreamConnection>& upstream,
+                                     const Plan& plan);
 
  private:
   // Writes the head and the first body bytes (a prefix of the upstream
@@ -57,9 +59,11 @@ class ResponseRelay {
                                            std::shared_ptr<UpstreamConnection>& upstream);
   // The body decoded, through `transform` (or as it is, for de-chunking),
   // sent chunked, or raw to an HTTP/1.0 client (ended by closing).
-  boost::asio::awaitable<bool> decodeAndSend(const http1::BodyFraming& framing, UpstreamConnection& upstream,
-                                             bool transform, bool chunkedOut);
-  boost::asio::awaitable<bool> sendPayload(std::string_view data, bool transform, bool chunkedOut, bool last);
+  boost::asio::awaitable<bool> decodeAndSend(const http1::BodyFraming& framing,
+                                             UpstreamConnection& upstream, bool transform,
+                                             bool chunkedOut);
+  boost::asio::awaitable<bool> sendPayload(std::string_view data, bool transform, bool chunkedOut,
+                                           bool last);
   boost::asio::awaitable<void> tunnel(boost::asio::ip::tcp::socket& upstream);
   // A body the upstream broke off: its failure, recorded once.
   void brokenOff(const UpstreamConnection& upstream);

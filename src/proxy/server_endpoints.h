@@ -28,8 +28,8 @@ class ServerEndpoints {
   using List = std::vector<boost::asio::ip::tcp::endpoint>;
   // Looks a host name up: the addresses, or why not. The default asks the
   // system resolver (getaddrinfo on Asio's resolver thread); tests pass one.
-  using Resolver = std::function<boost::asio::awaitable<std::expected<List, std::string>>(const std::string& host,
-                                                                                         uint16_t port)>;
+  using Resolver = std::function<boost::asio::awaitable<std::expected<List, std::string>>(
+      const std::string& host, uint16_t port)>;
   static Resolver systemResolver();
 
   ServerEndpoints(std::string host, uint16_t port, Resolver resolver = systemResolver());
@@ -41,7 +41,8 @@ class ServerEndpoints {
   // Resolves again when due (never for a literal) and returns the addresses
   // to use; `failure` says why when it returns an empty list. `nowMillis`
   // and `refreshMillis` are in one monotonic clock.
-  boost::asio::awaitable<std::shared_ptr<const List>> resolveIfDue(int64_t nowMillis, int64_t refreshMillis,
+  boost::asio::awaitable<std::shared_ptr<const List>> resolveIfDue(int64_t nowMillis,
+                                                                   int64_t refreshMillis,
                                                                    std::string& failure);
 
   // Resolutions done and failed (for tests and logs).
@@ -55,8 +56,8 @@ class ServerEndpoints {
   const Resolver resolver_;
   bool literal_ = false;
   std::atomic<std::shared_ptr<const List>> list_;
-  std::atomic<int64_t> resolvedAt_{0};     // steady ms of the last attempt; 0 = never
-  std::atomic<bool> resolving_{false};     // one resolution at a time
+  std::atomic<int64_t> resolvedAt_{0};  // steady ms of the last attempt; 0 = never
+  std::atomic<bool> resolving_{false};  // one resolution at a time
   std::atomic<uint64_t> resolutions_{0};
 };
 

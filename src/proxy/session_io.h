@@ -57,7 +57,8 @@ boost::asio::awaitable<bool> pumpBody(SessionIo& io, From& from, IoBuffer& buffe
                                       const http1::BodyFraming& framing, uint64_t alreadySent,
                                       http1::ChunkedDecoder* decoder, bool& sourceFailed,
                                       core::BodyDeadline* deadline = nullptr) {
-  uint64_t remaining = framing.kind == http1::BodyKind::kContentLength ? framing.length - alreadySent : 0;
+  uint64_t remaining =
+      framing.kind == http1::BodyKind::kContentLength ? framing.length - alreadySent : 0;
   for (;;) {
     size_t forward = 0;
     bool finished = false;
@@ -84,11 +85,14 @@ boost::asio::awaitable<bool> pumpBody(SessionIo& io, From& from, IoBuffer& buffe
     if (finished) co_return true;
     size_t available = 0;
     char* space = buffer.prepare(kReadChunk, available, kStreamBufferBytes);
-    if (deadline != nullptr) io.timeout.armAt(deadline->at());
-    else io.armIdle();
+    if (deadline != nullptr)
+      io.timeout.armAt(deadline->at());
+    else
+      io.armIdle();
     auto [ec, n] = co_await readSome(from, boost::asio::buffer(space, available));
     if (ec || n == 0) {
-      if (framing.kind == http1::BodyKind::kUntilClose && ec == boost::asio::error::eof) co_return true;
+      if (framing.kind == http1::BodyKind::kUntilClose && ec == boost::asio::error::eof)
+        co_return true;
       sourceFailed = true;
       co_return false;
     }

@@ -36,7 +36,8 @@ const lb::ServerState* StickyCookies::resolve(const lb::Pool& pool, std::string_
   for (const auto& server : pool.servers()) {
     if (lb::stickyHash(server->id()) != *lookup) continue;
     const std::string expected = mac(server->id());
-    if (CRYPTO_memcmp(expected.data(), value.data() + dot + 1, kMacHexDigits) == 0) return server.get();
+    if (CRYPTO_memcmp(expected.data(), value.data() + dot + 1, kMacHexDigits) == 0)
+      return server.get();
     return nullptr;
   }
   return nullptr;

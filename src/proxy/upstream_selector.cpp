@@ -9,7 +9,8 @@ UpstreamSelector::UpstreamSelector(const ServiceSnapshot& snapshot, ServiceCount
 bool UpstreamSelector::mayRetry() {
   if (retried_) return false;
   auto& budget = *snapshot_.retryBudget;
-  if (!budget.tryAcquire(static_cast<uint64_t>(counters_.activeRequests.load(std::memory_order_relaxed)))) {
+  if (!budget.tryAcquire(
+          static_cast<uint64_t>(counters_.activeRequests.load(std::memory_order_relaxed)))) {
     return false;
   }
   budget.release();
@@ -27,7 +28,8 @@ void UpstreamSelector::failed(std::string why, bool timedOut) {
 }
 
 UpstreamSelector::Choice UpstreamSelector::refuse() {
-  return {nullptr, {lastTimedOut_ ? core::ErrorCode::kTimeout : core::ErrorCode::kBadGateway, failure_}};
+  return {nullptr,
+          {lastTimedOut_ ? core::ErrorCode::kTimeout : core::ErrorCode::kBadGateway, failure_}};
 }
 
 UpstreamSelector::Choice UpstreamSelector::next() {
@@ -44,7 +46,9 @@ UpstreamSelector::Choice UpstreamSelector::next() {
     if (chosen == nullptr) {
       if (excluded_ != nullptr) return refuse();
       counters_.noServer.fetch_add(1, std::memory_order_relaxed);
-      return {nullptr, {core::ErrorCode::kUnavailable, "no healthy server for service " + snapshot_.spec->name}};
+      return {
+          nullptr,
+          {core::ErrorCode::kUnavailable, "no healthy server for service " + snapshot_.spec->name}};
     }
     current_ = chosen;
     const ServerRuntime* runtime = snapshot_.runtime(chosen);

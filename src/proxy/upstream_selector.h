@@ -37,8 +37,8 @@ class UpstreamSelector {
   };
 
   // `pinned`: the sticky server (already checked as fit), or nullptr.
-  UpstreamSelector(const ServiceSnapshot& snapshot, ServiceCounters& counters, const lb::ServerState* pinned,
-                   std::optional<uint64_t> hashKey);
+  UpstreamSelector(const ServiceSnapshot& snapshot, ServiceCounters& counters,
+                   const lb::ServerState* pinned, std::optional<uint64_t> hashKey);
 
   // The next server to try: the first, or another after failed(). Breakers
   // that refuse are passed over, each costing the one retry.

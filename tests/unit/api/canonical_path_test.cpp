@@ -6,8 +6,9 @@ namespace ballast::api {
 namespace {
 
 TEST(CanonicalPath, AcceptsCanonicalPaths) {
-  for (const char* path : {"/", "/health", "/api/infrastructure", "/api/infrastructure/services/web",
-                           "/api/infrastructure/cache/keys/a%2Fb", "/api/infrastructure/cache/keys/a.b"}) {
+  for (const char* path :
+       {"/", "/health", "/api/infrastructure", "/api/infrastructure/services/web",
+        "/api/infrastructure/cache/keys/a%2Fb", "/api/infrastructure/cache/keys/a.b"}) {
     EXPECT_FALSE(nonCanonicalReason(path)) << path;
   }
 }

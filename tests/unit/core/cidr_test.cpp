@@ -31,8 +31,8 @@ TEST(Cidr, MatchesIpv4AndIpv6Blocks) {
 }
 
 TEST(Cidr, RefusesMalformedBlocksWithAReason) {
-  for (std::string_view bad : {"10.0.0.0/33", "10.0.0.0/", "10.0.0.0/-1", "10.0.0.1/8", "10.0.0/8", "example.com",
-                               "::1/129", "", "1.2.3.4/8x"}) {
+  for (std::string_view bad : {"10.0.0.0/33", "10.0.0.0/", "10.0.0.0/-1", "10.0.0.1/8", "10.0.0/8",
+                               "example.com", "::1/129", "", "1.2.3.4/8x"}) {
     const auto parsed = parseCidr(bad);
     EXPECT_FALSE(parsed) << bad;
     if (!parsed) {

@@ -7,12 +7,15 @@
 namespace ballast::core {
 namespace {
 
-IpAddress address(std::string_view text) { return *parseIpAddress(text); }
+IpAddress address(std::string_view text) {
+  return *parseIpAddress(text);
+}
 
 TEST(ConnectionLimiter, CapsOneAddressWhileOthersStillGetIn) {
   auto limiter = ConnectionLimiter::create({10, 3});
   std::vector<ConnectionLimiter::Slot> held(3);
-  for (auto& slot : held) EXPECT_EQ(limiter->admit(address("10.0.0.1"), slot), ConnectionLimiter::Verdict::kAdmitted);
+  for (auto& slot : held)
+    EXPECT_EQ(limiter->admit(address("10.0.0.1"), slot), ConnectionLimiter::Verdict::kAdmitted);
   ConnectionLimiter::Slot refused;
   EXPECT_EQ(limiter->admit(address("10.0.0.1"), refused), ConnectionLimiter::Verdict::kClientFull);
   ConnectionLimiter::Slot other;

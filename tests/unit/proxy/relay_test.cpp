@@ -37,7 +37,8 @@ class UpperCase : public ResponseFilter {
   }
   void onBody(std::string_view data, std::string& out) override {
     ++calls;
-    for (char c : data) out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    for (char c : data)
+      out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   }
   void onEnd(std::string& out) override { out.append("!"); }
   int calls = 0;
@@ -56,7 +57,9 @@ std::pair<tcp::socket, tcp::socket> socketPair(asio::io_context& io) {
 
 class RelayTest : public ::testing::Test {
  protected:
-  RelayTest() : registry_(clock_, random_, [](const Event&) {}), loop_(io_, registry_, options_, draining_, prompt_) {
+  RelayTest()
+      : registry_(clock_, random_, [](const Event&) {}),
+        loop_(io_, registry_, options_, draining_, prompt_) {
     core::ServiceSpec spec;
     spec.name = "web";
     service_ = std::make_shared<Service>(spec, clock_, random_, [](const Event&) {});
@@ -65,11 +68,13 @@ class RelayTest : public ::testing::Test {
 
   // Relays `response` (written by the upstream in `pieces`) and returns what
   // the client received.
-  std::string relay(const std::vector<std::string>& pieces, ResponseFilters& filters, bool http10 = false) {
+  std::string relay(const std::vector<std::string>& pieces, ResponseFilters& filters,
+                    bool http10 = false) {
     auto [clientPeer, clientSide] = socketPair(io_);
     auto [upstreamPeer, upstreamSide] = socketPair(io_);
     ClientStream client(std::move(clientSide), nullptr);
-    auto upstream = std::make_shared<UpstreamConnection>(io_, service_->snapshot()->pool->servers().front(), nullptr);
+    auto upstream = std::make_shared<UpstreamConnection>(
+        io_, service_->snapshot()->pool->servers().front(), nullptr);
     upstream->socket = std::move(upstreamSide);
     IoBuffer clientBuffer;
     IoBuffer upstreamBuffer;
@@ -86,7 +91,8 @@ class RelayTest : public ::testing::Test {
         io_,
         [&]() -> asio::awaitable<void> {
           // The upstream writes its pieces; the relay starts once the head is in.
-          for (const auto& piece : pieces) co_await asio::async_write(upstreamPeer, asio::buffer(piece), asio::use_awaitable);
+          for (const auto& piece : pieces)
+            co_await asio::async_write(upstreamPeer, asio::buffer(piece), asio::use_awaitable);
           upstreamPeer.shutdown(tcp::socket::shutdown_send);
         },
         asio::detached);
@@ -114,7 +120,8 @@ class RelayTest : public ::testing::Test {
         [&]() -> asio::awaitable<void> {
           char chunk[4096];
           for (;;) {
-            auto [ec, n] = co_await clientPeer.async_read_some(asio::buffer(chunk), asio::as_tuple(asio::use_awaitable));
+            auto [ec, n] = co_await clientPeer.async_read_some(asio::buffer(chunk),
+                                                               asio::as_tuple(asio::use_awaitable));
             if (ec) co_return;
             received.append(chunk, n);
           }
@@ -147,8 +154,8 @@ TEST_F(RelayTest, AFilterTransformsABodyAndItIsReframedChunked) {
   ResponseFilters filters;
   filters.push_back(std::make_unique<UpperCase>());
   auto* upper = static_cast<UpperCase*>(filters.front().get());
-  const auto got =
-      relay({"HTTP/1.1 200 OK\r\nContent-Length: 11\r\nX-Filtered: no\r\n\r\nhello", " world"}, filters);
+  const auto got = relay(
+      {"HTTP/1.1 200 OK\r\nContent-Length: 11\r\nX-Filtered: no\r\n\r\nhello", " world"}, filters);
   EXPECT_EQ(got.find("Content-Length"), std::string::npos) << got;
   EXPECT_EQ(got.find("X-Filtered: no"), std::string::npos) << got;
   EXPECT_NE(got.find("X-Filtered: upper\r\n"), std::string::npos) << got;
@@ -172,8 +179,9 @@ TEST_F(RelayTest, AFilterTransformsABodyAndItIsReframedChunked) {
 TEST_F(RelayTest, AChunkedBodyIsDecodedForTheFilterAndAnHttp10ClientGetsItRaw) {
   ResponseFilters filters;
   filters.push_back(std::make_unique<UpperCase>());
-  const auto got = relay({"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"},
-                         filters, /*http10=*/true);
+  const auto got = relay(
+      {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"},
+      filters, /*http10=*/true);
   EXPECT_EQ(got.find("chunked"), std::string::npos) << got;
   EXPECT_NE(got.find("Connection: close\r\n"), std::string::npos) << got;
   EXPECT_TRUE(got.ends_with("\r\n\r\nABCDE!")) << got;

@@ -24,7 +24,8 @@ class RequestStagesTest : public ::testing::Test {
     core::ServiceSpec spec;
     spec.name = "web";
     service_ = std::make_shared<Service>(spec, clock_, random_, [](const Event&) {});
-    for (int port : {9001, 9002, 9003}) ids_.push_back(service_->addServer("10.0.0.1", port, 1)->id);
+    for (int port : {9001, 9002, 9003})
+      ids_.push_back(service_->addServer("10.0.0.1", port, 1)->id);
   }
 
   std::shared_ptr<const ServiceSnapshot> snapshot() const { return service_->snapshot(); }
@@ -127,7 +128,8 @@ TEST_F(RequestStagesTest, OutcomesReachTheBreakerTheOutlierMonitorAndTheCounters
     const auto choice = selector.next();
     outcome.attach(*choice.server);
     outcome.responded(503, started + std::chrono::milliseconds(5));
-    outcome.responded(503, started + std::chrono::milliseconds(6));  // a second report changes no breaker
+    outcome.responded(
+        503, started + std::chrono::milliseconds(6));  // a second report changes no breaker
   }
   const auto breaker = snap->runtime(server(1))->breaker->metrics();
   EXPECT_EQ(breaker.failedCalls, 1);

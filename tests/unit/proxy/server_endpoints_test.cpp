@@ -14,10 +14,12 @@ using asio::ip::tcp;
 
 // A resolver whose answers the test sets, counting its calls.
 struct FakeDns {
-  std::expected<ServerEndpoints::List, std::string> answer = std::unexpected(std::string("NXDOMAIN"));
+  std::expected<ServerEndpoints::List, std::string> answer =
+      std::unexpected(std::string("NXDOMAIN"));
   int calls = 0;
   ServerEndpoints::Resolver resolver() {
-    return [this](const std::string&, uint16_t) -> asio::awaitable<std::expected<ServerEndpoints::List, std::string>> {
+    return [this](const std::string&,
+                  uint16_t) -> asio::awaitable<std::expected<ServerEndpoints::List, std::string>> {
       ++calls;
       co_return answer;
     };
