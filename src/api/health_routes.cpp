@@ -3,6 +3,7 @@
 #include <cmath>
 #include <memory>
 
+#include "api/health_rollup.h"
 #include "core/json_reader.h"
 #include "core/service_spec.h"
 #include "core/time_format.h"
@@ -38,28 +39,59 @@ Json systemJson(const telemetry::SystemSnapshot& s) {
 
 }  // namespace
 
-std::string overallStatus(const std::vector<store::ServiceStatusRecord>& services) {
-  size_t healthy = 0, unhealthy = 0;
-  for (const auto& s : services) {
-    if (s.status == "healthy") ++healthy;
-    if (s.status == "unhealthy") ++unhealthy;
+namespace {
+
+std::vector<PoolHealth> poolsOf(const proxy::Registry* registry) {
+  std::vector<PoolHealth> pools;
+  if (registry == nullptr) return pools;
+  for (const auto& service : registry->list()) {
+    const auto snapshot = service->snapshot();
+    PoolHealth pool{service->name(), 0, snapshot->pool->servers().size()};
+    for (const auto& server : snapshot->pool->servers()) {
+      if (server->isEligible()) ++pool.eligible;
+    }
+    pools.push_back(std::move(pool));
   }
-  if (healthy == services.size()) return "healthy";
-  if (unhealthy == services.size()) return "unhealthy";
-  return "degraded";
+  return pools;
 }
 
+}  // namespace
+
 core::Result<Json> healthReportJson(const HealthDeps& deps) {
-  auto services = deps.services.list();
-  if (!services) return std::unexpected(services.error());
+  std::vector<ComponentHealth> components;
   Json list = Json::array();
-  for (const auto& s : *services) list.push_back(serviceJson(s));
-  Json data = {{"status", overallStatus(*services)},
+  const auto pools = poolsOf(deps.registry);
+  for (const auto& pool : pools) {
+    list.push_back({{"service", pool.service},
+                    {"status", poolStatus(pool.eligible, pool.total)},
+                    {"source", "load-balancer"},
+                    {"servers", {{"eligible", pool.eligible}, {"total", pool.total}}}});
+  }
+  auto reported = deps.services.list();
+  if (reported) {
+    for (const auto& s : *reported) {
+      Json entry = serviceJson(s);
+      entry["source"] = "reported";
+      list.push_back(std::move(entry));
+      components.push_back({"reported service " + s.name, s.status, ""});
+    }
+  } else {
+    components.push_back({"store", "unhealthy", reported.error().message});
+  }
+  Json cache = deps.cache ? deps.cache() : Json();
+  if (cache.is_object() && cache.contains("status") && cache["status"].is_string()) {
+    components.push_back({"cache", cache["status"].get<std::string>(),
+                          cache.contains("reason") && cache["reason"].is_string() ? cache["reason"].get<std::string>()
+                                                                                  : ""});
+  }
+  const HealthVerdict verdict = rollUpHealth(pools, components);
+  Json data = {{"status", verdict.status},
+               {"reasons", verdict.reasons},
                {"timestamp", core::isoUtc(deps.clock.wallNow())},
                {"services", list},
                {"system", systemJson(deps.system.snapshot())},
                {"uptime", uptimeSeconds(deps)}};
-  if (deps.cache) data["cache"] = deps.cache();
+  if (!cache.is_null()) data["cache"] = cache;
   return data;
 }
 
@@ -67,9 +99,16 @@ void registerHealthRoutes(AdminApi& api, HealthDeps deps) {
   auto shared = std::make_shared<HealthDeps>(std::move(deps));
 
   api.add("GET", "/health", std::nullopt, [shared](RequestContext&) -> core::Result<Reply> {
-    if (shared->draining()) return core::fail(core::ErrorCode::kUnavailable, "Draining: shutting down");
-    return Reply{.data = {{"status", "ok"}, {"uptime", uptimeSeconds(*shared)},
+    return Reply{.data = {{"status", "ok"},
+                          {"draining", shared->draining()},
+                          {"uptime", uptimeSeconds(*shared)},
                           {"version", shared->version}}};
+  });
+
+  api.add("GET", "/ready", std::nullopt, [shared](RequestContext&) -> core::Result<Reply> {
+    if (shared->draining()) return core::fail(core::ErrorCode::kUnavailable, "Not ready: draining");
+    if (shared->ready && !shared->ready()) return core::fail(core::ErrorCode::kUnavailable, "Not ready: starting");
+    return Reply{.data = {{"status", "ready"}, {"uptime", uptimeSeconds(*shared)}}};
   });
 
   api.add("GET", "/api/infrastructure/health", security::Role::kViewer,

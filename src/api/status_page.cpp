@@ -21,10 +21,25 @@ std::string loadBalancerRows(const Json& loadBalancer) {
   return rows;
 }
 
+// The verdict's reasons, one per line ("all healthy" when there are none).
+std::string reasonsText(const Json& health) {
+  if (!health.is_object() || !health.contains("reasons") || !health["reasons"].is_array() ||
+      health["reasons"].empty()) {
+    return "all healthy";
+  }
+  std::string text;
+  for (const auto& reason : health["reasons"]) {
+    if (!text.empty()) text += "<br>";
+    text += htmlEscape(reason.is_string() ? reason.get<std::string>() : reason.dump());
+  }
+  return text;
+}
+
 std::string reportedRows(const Json& health) {
   std::string rows;
   if (!health.is_object() || !health.contains("services")) return rows;
   for (const auto& s : health["services"]) {
+    if (jsonText(s, "source") == "load-balancer") continue;  // in the table above
     rows += "<tr>" + cell(jsonText(s, "service")) + cell(jsonText(s, "status")) + "</tr>\n";
   }
   return rows;
@@ -44,6 +59,7 @@ std::string renderStatusPage(const Json& dashboard, const std::string& version) 
       "<title>ballast status: " + htmlEscape(status) + "</title>\n</head>\n<body>\n"
       "<h1>ballast status</h1>\n<dl>\n"
       "<dt>Overall status</dt><dd id=\"status\">" + htmlEscape(status) + "</dd>\n"
+      "<dt>Why</dt><dd id=\"reasons\">" + reasonsText(health) + "</dd>\n"
       "<dt>Uptime (s)</dt><dd>" + htmlEscape(jsonText(health, "uptime")) + "</dd>\n"
       "<dt>Version</dt><dd>" + htmlEscape(version) + "</dd>\n"
       "<dt>Cluster</dt><dd>" + htmlEscape(jsonText(cluster, "mode")) + ", generation " +

@@ -229,9 +229,16 @@ int Daemon::run() {
       });
   if (!cfg.cache.memory.enabled) spdlog::warn("cache.memory.enabled=false is not supported: the memory tier stays on");
   api::registerCacheRoutes(*p.adminApi, *p.cache);
-  const api::HealthDeps health{core::SystemClock::instance(), started, *p.system,
-                               *p.serviceStatus, [&stopping] { return stopping.load(); },
-                               BALLAST_VERSION, [&p] { return api::cacheHealthJson(p.cache->health()); }};
+  std::atomic<bool> serving{false};  // /ready: set once the proxy takes traffic
+  const api::HealthDeps health{core::SystemClock::instance(),
+                               started,
+                               *p.system,
+                               *p.serviceStatus,
+                               [&stopping] { return stopping.load(); },
+                               BALLAST_VERSION,
+                               [&p] { return api::cacheHealthJson(p.cache->health()); },
+                               p.registry.get(),
+                               [&serving] { return serving.load(); }};
   api::registerHealthRoutes(*p.adminApi, health);
   const ClusterLink link = ClusterLink::fromEnvironment();
   const api::ClusterDeps cluster{[link, threads = cfg.ioThreads(), dataDir = cfg.server.dataDir] {
@@ -387,6 +394,7 @@ int Daemon::run() {
   p.adminServer->start();
   if (p.metricsServer) p.metricsServer->start();
   p.proxyServer->start();
+  serving.store(true);
   link.notifyReady();
   spdlog::info("ballast {} ready: admin API on {}:{}, proxy on {}:{} ({} I/O threads, data in {})",
                BALLAST_VERSION, cfg.server.host, http::boundPort(*adminFd), cfg.server.proxyHost,
@@ -442,7 +450,11 @@ int Daemon::run() {
                      retire ? "SIGQUIT" : (signal == SIGTERM ? "SIGTERM" : "SIGINT"),
                      retire ? "retiring this worker generation" : "draining", open(),
                      cfg.cluster.gracefulShutdownTimeout);
-        p.adminServer->drain();
+        // A full stop keeps the admin listener answering (one request per new
+        // connection): liveness stays 200 and readiness says 503 until exit.
+        // A retiring generation hands the listener to the next one.
+        p.adminServer->drain(retire ? http::HttpServer::DrainAccepts::kStop
+                                    : http::HttpServer::DrainAccepts::kKeepAccepting);
         if (p.metricsServer) p.metricsServer->drain();
         p.proxyServer->drain(retire ? proxy::ProxyServer::DrainMode::kGentle
                                     : proxy::ProxyServer::DrainMode::kPrompt);

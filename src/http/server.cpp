@@ -134,15 +134,18 @@ struct SessionRunner {
       auto endpoint = conn.stream.socket().remote_endpoint(ec);
       if (!ec) peer = endpoint.address().to_string();
     }
-    for (;;) {
+    for (bool first = true;; first = false) {
       // Idle: wait for the first byte of the next request.
       conn.idle = true;
       if (buffer.size() == 0) {
         // Draining: no new requests — unless one is already waiting in the
-        // socket (sent before the client could know), which is served.
+        // socket (sent before the client could know), which is served, or
+        // this is a connection accepted while draining (probes, see
+        // DrainAccepts), whose one request gets the header timeout.
         beast::error_code pending;
-        if (server.draining() && (conn.stream.socket().available(pending) == 0 || pending)) co_return;
-        conn.stream.expires_after(limits.idleTimeout);
+        const bool waiting = conn.stream.socket().available(pending) > 0 && !pending;
+        if (server.draining() && !first && !waiting) co_return;
+        conn.stream.expires_after(server.draining() ? limits.headerTimeout : limits.idleTimeout);
         auto [ec, n] = co_await io.async_read_some(buffer.prepare(4096), kTuple);
         if (ec) co_return;  // closed, idle timeout, or drained
         buffer.commit(n);
@@ -441,9 +444,10 @@ void HttpServer::start() {
   }
 }
 
-void HttpServer::drain() {
+void HttpServer::drain(DrainAccepts accepts) {
   if (draining_.exchange(true)) return;
   for (auto& acceptor : acceptors_->list) {
+    if (accepts == DrainAccepts::kKeepAccepting) break;
     asio::post(acceptor->get_executor(), [a = acceptor.get()] {
       beast::error_code ignored;
       a->close(ignored);

@@ -61,10 +61,15 @@ class HttpServer {
   core::Status addListener(int fd, std::shared_ptr<TlsContextHolder> tls = nullptr,
                            std::shared_ptr<core::ConnectionLimiter> limiter = nullptr);
   void start();
-  // Stops accepting and closes idle keep-alive connections; a connection busy
-  // with a request finishes it (its response says Connection: close) and closes;
-  // a streaming response (Response::stream) ends at once.
-  void drain();
+  enum class DrainAccepts {
+    kStop,           // a reload: the next worker takes the listener over
+    kKeepAccepting,  // a full stop: probes (/health, /ready) still get answers
+  };
+  // Closes idle keep-alive connections; a connection busy with a request
+  // finishes it (its response says Connection: close) and closes; a streaming
+  // response (Response::stream) ends at once. New connections are refused, or
+  // with kKeepAccepting served one request each, until the process exits.
+  void drain(DrainAccepts accepts = DrainAccepts::kStop);
   bool draining() const { return draining_.load(); }
   size_t activeConnections() const { return active_.load(); }
   std::vector<int> ports() const;

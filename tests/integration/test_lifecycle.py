@@ -107,21 +107,22 @@ class LifecycleTest(unittest.TestCase):
         probe.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # a probe mid-request too
         self.ballast.signal(signal.SIGTERM)
         wait_until(lambda: "draining" in self.ballast.output(), message="drain to start")
-        # New connections are no longer accepted.
-        def refused():
-            try:
-                socket.create_connection(("127.0.0.1", self.ballast.port), timeout=1).close()
-                return False
-            except OSError:
-                return True
-        wait_until(refused, message="listener to close")
+        # New connections still get probe answers, one request each: liveness
+        # 200 (the process serves), readiness 503 (it is draining).
+        ready = self.ballast.request("GET", "/ready", timeout=5)
+        self.assertEqual(ready.status, 503, ready.body)
+        self.assertEqual(ready.headers.get("connection"), "close")
+        live = self.ballast.request("GET", "/health", timeout=5)
+        self.assertEqual(live.status, 200, live.body)
+        self.assertTrue(live.json["data"]["draining"])
         slow.sendall(body[10:])
         answer = self._read_all(slow)
         self.assertTrue(answer.startswith(b"HTTP/1.1 200"), answer[:200])
         self.assertIn(b"Connection: close", answer)
         probe.sendall(b"\r\n")
         answer = self._read_all(probe)
-        self.assertTrue(answer.startswith(b"HTTP/1.1 503"), answer[:200])
+        self.assertTrue(answer.startswith(b"HTTP/1.1 200"), answer[:200])
+        self.assertIn(b"Connection: close", answer)
         self.assertEqual(self.ballast.proc.wait(30), 0, self.ballast.output()[-3000:])
         self.assertIn("drained; exiting", self.ballast.output())
 
