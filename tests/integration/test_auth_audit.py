@@ -117,6 +117,17 @@ class AuthAuditTest(unittest.TestCase):
         for path in variants:
             self.assertEqual(audited.count(path), 2, (path, audited))
 
+    def test_long_paths_are_cut_in_the_trail_and_the_log(self):
+        path = SERVICES + "/" + "x" * 15000
+        r = self.ballast.request("DELETE", path)  # unauthenticated: refused, still audited
+        self.assertEqual(r.status, 401, r.body[:200])
+        records = self.audit("?method=DELETE&outcome=401&limit=10")["records"]
+        self.assertTrue(records)
+        recorded = records[0]["path"]
+        self.assertLessEqual(len(recorded.encode()), 512)
+        self.assertTrue(recorded.endswith("…[cut]"), recorded[-20:])
+        self.assertNotIn("x" * 600, self.ballast.output())
+
     def test_deleted_record_is_named(self):
         for name in ("c", "d", "e"):
             self.ballast.request("PUT", f"{SERVICES}/{name}", body={"algorithm": "random"}, token=self.admin)
