@@ -8,6 +8,7 @@
 #include "api/canonical_path.h"
 #include "api/envelope.h"
 #include "core/random.h"
+#include "telemetry/logging.h"
 
 namespace ballast::api {
 
@@ -179,7 +180,7 @@ http::Response AdminApi::dispatch(http::Request& request, const std::string& req
       return response;
     }
     return errorResponse(
-        Error{ErrorCode::kNotFound, fmt::format("No route for {} {}", request.method, recordedPath(request.path)), {}});
+        Error{ErrorCode::kNotFound, fmt::format("No route for {} {}", request.method, telemetry::recordedPath(request.path)), {}});
   }
   const Route& route = *match.route;
   caller.latency = route.latency.get();  // timed from here on, refusals by role or schema included
@@ -249,7 +250,7 @@ http::Response AdminApi::handle(http::Request& request) {
   if (caller.latency != nullptr) caller.latency->record(elapsed, finished);  // p50/p95/p99 per route
   const auto micros = elapsed.count();
   // Never log headers or bodies here: they may carry credentials.
-  spdlog::info("admin {} {} {} {:.3f}ms client={} sub={} rid={}", request.method, recordedPath(request.path),
+  spdlog::info("admin {} {} {} {:.3f}ms client={} sub={} rid={}", request.method, telemetry::recordedPath(request.path),
                response.status, static_cast<double>(micros) / 1000.0, request.remoteAddress,
                caller.subject, requestId);
   return response;
@@ -269,7 +270,7 @@ void AdminApi::recordAudit(const http::Request& request, int status, const std::
   }
   audit_->record({caller.subject, caller.apiKeyName,
                   caller.role ? std::string(security::roleName(*caller.role)) : std::string(),
-                  request.remoteAddress, request.method, recordedPath(request.path), std::move(target), status,
+                  request.remoteAddress, request.method, telemetry::recordedPath(request.path), std::move(target), status,
                   requestId});
 }
 

@@ -54,15 +54,6 @@ std::optional<std::string> nonCanonicalReason(std::string_view path) {
   return std::nullopt;
 }
 
-std::string recordedPath(std::string_view path) {
-  if (path.size() <= kMaxRecordedPath) return std::string(path);
-  constexpr std::string_view kMark = "…[cut]";
-  size_t keep = kMaxRecordedPath - kMark.size();
-  // Not in the middle of a multi-byte character: back off continuation bytes.
-  while (keep > 0 && (static_cast<unsigned char>(path[keep]) & 0xC0) == 0x80) --keep;
-  return std::string(path.substr(0, keep)).append(kMark);
-}
-
 std::string canonicalPath(std::string_view path) {
   std::vector<std::string> kept;
   for (const auto segment : segmentsOf(path)) {

@@ -8,7 +8,6 @@
 //
 // Pure functions: thread-safe.
 
-#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,12 +16,6 @@ namespace ballast::api {
 
 // Why `path` (without its query) is not canonical, or nullopt when it is.
 std::optional<std::string> nonCanonicalReason(std::string_view path);
-
-// `path` as the audit trail and the logs keep it: at most kMaxRecordedPath
-// bytes, a longer one cut (on a UTF-8 boundary) and ended with "…[cut]", so
-// a flood of 16 KB paths cannot fill the trail or the disk.
-inline constexpr size_t kMaxRecordedPath = 512;
-std::string recordedPath(std::string_view path);
 
 // The canonical spelling of `path`: empty and "." segments dropped, ".."
 // resolved (never above the root), %2e decoded as a dot, no trailing slash.

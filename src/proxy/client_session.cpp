@@ -24,6 +24,7 @@
 #include "proxy/proxy_rate_limit.h"
 #include "proxy/socket_io.h"
 #include "telemetry/log_throttle.h"
+#include "telemetry/logging.h"
 
 namespace ballast::proxy {
 
@@ -293,7 +294,8 @@ asio::awaitable<ClientSession::Outcome> ClientSession::answerFailure(const Forwa
 asio::awaitable<ClientSession::Outcome> ClientSession::failLocal(RequestScope& scope, ErrorCode code,
                                                                   std::string_view message) {
   scope.outcome.answeredLocally(code);
-  spdlog::warn("proxy {} {} -> {}: {} ({}) rid={}", method_, path_, scope.service->name(), message,
+  spdlog::warn("proxy {} {} -> {}: {} ({}) rid={}", method_, telemetry::recordedPath(path_), scope.service->name(),
+               message,
                core::httpStatus(code), scope.requestId);
   // The request body was not read: the connection cannot carry another request.
   co_await sendLocal(code, message, true);

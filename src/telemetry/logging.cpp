@@ -65,6 +65,15 @@ core::Status initLogging(const LogOptions& options) {
   return {};
 }
 
+std::string recordedPath(std::string_view path) {
+  if (path.size() <= kMaxRecordedPath) return std::string(path);
+  constexpr std::string_view kMark = "…[cut]";
+  size_t keep = kMaxRecordedPath - kMark.size();
+  // Not in the middle of a multi-byte character: back off continuation bytes.
+  while (keep > 0 && (static_cast<unsigned char>(path[keep]) & 0xC0) == 0x80) --keep;
+  return std::string(path.substr(0, keep)).append(kMark);
+}
+
 std::string_view redactHeader(std::string_view name, std::string_view value) {
   static constexpr std::array<std::string_view, 6> kSensitive = {
       "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key",

@@ -28,6 +28,12 @@ core::Status initLogging(const LogOptions& options);
 // X-API-Key, ...) become "[redacted]".
 std::string_view redactHeader(std::string_view name, std::string_view value);
 
+// A request path as the audit trail and the logs keep it: at most
+// kMaxRecordedPath bytes, a longer one cut (on a UTF-8 boundary) and ended
+// with "…[cut]", so a flood of 16 KB paths cannot fill the trail or the disk.
+inline constexpr size_t kMaxRecordedPath = 512;
+std::string recordedPath(std::string_view path);
+
 // Escapes text for inclusion inside a JSON string literal.
 std::string jsonEscape(std::string_view text);
 

@@ -161,6 +161,15 @@ def trickle(port, head):
     return dribble(port, head, lambda i: b"x" * 5)
 
 
+class LogBoundTest(EdgeCase):
+    def test_a_long_path_is_cut_in_the_proxy_log(self):
+        status, _, _ = http_get(self.ballast.proxy_port, "/" + "y" * 15000 + "?close=1")
+        self.assertEqual(status, 502)
+        wait_until(lambda: "-> default: upstream" in self.ballast.output(), 5, message="the proxy's log line")
+        self.assertNotIn("y" * 600, self.ballast.output())
+        self.assertIn("…[cut]", self.ballast.output())
+
+
 class SlowBodyTest(EdgeCase):
     extra_limits = ", bodyTimeout: 1000, bodyMinRate: 500"
 

@@ -35,20 +35,5 @@ TEST(CanonicalPath, RefusesEveryOtherSpellingAndNamesTheCanonicalOne) {
   EXPECT_EQ(*nonCanonicalReason("/a/"), "the path ends with a slash");
 }
 
-TEST(RecordedPath, KeepsShortPathsAndCutsLongOnesOnACharacterBoundary) {
-  EXPECT_EQ(recordedPath("/api/infrastructure/services"), "/api/infrastructure/services");
-  const std::string longPath = "/api/" + std::string(16000, 'a');
-  const std::string cut = recordedPath(longPath);
-  EXPECT_LE(cut.size(), kMaxRecordedPath);
-  EXPECT_TRUE(cut.ends_with("…[cut]"));
-  // A 2-byte character straddling the cut is dropped whole.
-  std::string accented = "/" + std::string(kMaxRecordedPath - 10, 'b');
-  for (int i = 0; i < 50; ++i) accented += "\xc3\xa9";
-  const std::string kept = recordedPath(accented);
-  EXPECT_LE(kept.size(), kMaxRecordedPath);
-  const std::string body = kept.substr(0, kept.size() - std::string_view("…[cut]").size());
-  EXPECT_NE(static_cast<unsigned char>(body.back()), 0xc3);
-}
-
 }  // namespace
 }  // namespace ballast::api

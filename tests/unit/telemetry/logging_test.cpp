@@ -41,3 +41,18 @@ TEST(Logging, WritesDailyCombinedAndErrorFilesAsJsonLines) {
   spdlog::set_default_logger(spdlog::stdout_logger_mt("test-stdout"));
   std::filesystem::remove_all(dir);
 }
+
+TEST(RecordedPath, KeepsShortPathsAndCutsLongOnesOnACharacterBoundary) {
+  EXPECT_EQ(recordedPath("/api/infrastructure/services"), "/api/infrastructure/services");
+  const std::string longPath = "/api/" + std::string(16000, 'a');
+  const std::string cut = recordedPath(longPath);
+  EXPECT_LE(cut.size(), kMaxRecordedPath);
+  EXPECT_TRUE(cut.ends_with("…[cut]"));
+  // A 2-byte character straddling the cut is dropped whole.
+  std::string accented = "/" + std::string(kMaxRecordedPath - 10, 'b');
+  for (int i = 0; i < 50; ++i) accented += "\xc3\xa9";
+  const std::string kept = recordedPath(accented);
+  EXPECT_LE(kept.size(), kMaxRecordedPath);
+  const std::string body = kept.substr(0, kept.size() - std::string_view("…[cut]").size());
+  EXPECT_NE(static_cast<unsigned char>(body.back()), 0xc3);
+}
