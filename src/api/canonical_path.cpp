@@ -1,24 +1,19 @@
 #include "api/canonical_path.h"
 
+#include "api/admin_api.h"
+
 #include <vector>
 
 namespace ballast::api {
 
 namespace {
 
-// A segment with every %2e / %2E written as '.'.
-std::string decodeDots(std::string_view segment) {
-  std::string out;
-  for (size_t i = 0; i < segment.size(); ++i) {
-    if (segment[i] == '%' && i + 2 < segment.size() && segment[i + 1] == '2' &&
-        (segment[i + 2] == 'e' || segment[i + 2] == 'E')) {
-      out.push_back('.');
-      i += 2;
-    } else {
-      out.push_back(segment[i]);
-    }
-  }
-  return out;
+// 1 for ".", 2 for "..", however spelled (%2e is a dot); 0 for any other segment.
+int dotSegment(std::string_view segment) {
+  const auto decoded = percentDecode(segment);
+  if (!decoded) return 0;
+  if (*decoded == ".") return 1;
+  return *decoded == ".." ? 2 : 0;
 }
 
 std::vector<std::string_view> segmentsOf(std::string_view path) {
@@ -47,8 +42,7 @@ std::optional<std::string> nonCanonicalReason(std::string_view path) {
       return i + 1 == segments.size() ? std::string("the path ends with a slash")
                                       : std::string("the path has an empty segment (//)");
     }
-    const std::string decoded = decodeDots(segment);
-    if (decoded == "." || decoded == "..")
+    if (dotSegment(segment) != 0)
       return "the path has a dot segment (" + std::string(segment) + ")";
   }
   return std::nullopt;
@@ -57,9 +51,9 @@ std::optional<std::string> nonCanonicalReason(std::string_view path) {
 std::string canonicalPath(std::string_view path) {
   std::vector<std::string> kept;
   for (const auto segment : segmentsOf(path)) {
-    const std::string decoded = decodeDots(segment);
-    if (segment.empty() || decoded == ".") continue;
-    if (decoded == "..") {
+    const int dots = dotSegment(segment);
+    if (segment.empty() || dots == 1) continue;
+    if (dots == 2) {
       if (!kept.empty()) kept.pop_back();
       continue;
     }

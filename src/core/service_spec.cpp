@@ -99,7 +99,9 @@ void readServers(JsonReader& r, const Json* servers, std::vector<ServerSpec>& ou
 
 void setServiceExtensionCheck(ServiceExtensionCheck check) { extensionCheck.store(check); }
 
-bool isValidServiceName(std::string_view name) {
+bool isValidServiceName(std::string_view name) { return isPlainName(name); }
+
+bool isPlainName(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||

@@ -96,7 +96,10 @@ Result<ServiceSpec> parseServiceSpec(const Json& json, const ServiceDefaults& de
 // The spec as JSON (the API's and the store's shape). Servers are not included.
 Json toJson(const ServiceSpec& spec);
 
-// Names: 1-64 of [A-Za-z0-9._-].
+// 1-64 of [A-Za-z0-9._-]: no character a shell, a path or a URL gives a
+// meaning to (service names; instance ids that go back to a provider's commands).
+bool isPlainName(std::string_view name);
+// Names: isPlainName.
 bool isValidServiceName(std::string_view name);
 // A host name or IP literal a server may have.
 bool isValidHost(std::string_view host);

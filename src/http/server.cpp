@@ -447,7 +447,7 @@ void HttpServer::start() {
 void HttpServer::drain(DrainAccepts accepts) {
   if (draining_.exchange(true)) return;
   for (auto& acceptor : acceptors_->list) {
-    if (accepts == DrainAccepts::kKeepAccepting) break;
+    if (accepts == DrainAccepts::kKeepAccepting) continue;
     asio::post(acceptor->get_executor(), [a = acceptor.get()] {
       beast::error_code ignored;
       a->close(ignored);

@@ -1,26 +1,21 @@
 #include "proxy/client_session.h"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
 #include <cstring>
 
+#include "core/cidr.h"
 #include "core/random.h"
 #include "lb/hash.h"
-#include "lb/sticky.h"
-#include "core/cidr.h"
 #include "proxy/forward_headers.h"
 #include "proxy/http1/field_list.h"
 #include "proxy/https_redirect.h"
 #include "proxy/local_response.h"
-#include "proxy/server_endpoints.h"
 #include "proxy/proxy_rate_limit.h"
 #include "proxy/socket_io.h"
 #include "telemetry/log_throttle.h"

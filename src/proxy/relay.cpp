@@ -64,15 +64,15 @@ asio::awaitable<bool> ResponseRelay::relay(const http1::ResponseHead& head, size
     if (!co_await sendAll(io_.client, asio::buffer(scratch_))) co_await tunnel(upstream->socket);
     co_return false;
   }
+  // Either way the upstream connection may be reused below, once its
+  // response was read exactly to its end.
   bool complete = false;
-  if (transform || dechunk) {
-    if (!co_await sendHead(0)) co_return false;
-    complete = co_await decodeAndSend(framing, *upstream, transform, chunkedOut);
-    if (!complete || closeClient) co_return false;
-  } else {
+  if (!transform && !dechunk) {
     complete = co_await passThrough(framing, upstream);
-    if (!complete) co_return false;
+  } else if (co_await sendHead(0)) {
+    complete = co_await decodeAndSend(framing, *upstream, transform, chunkedOut);
   }
+  if (!complete) co_return false;
   io_.upstreamSocket = nullptr;
   // A connection is reused only when its request was sent whole and its
   // response read exactly: a body left unsent (an early answer, an aborted
@@ -137,16 +137,15 @@ asio::awaitable<bool> ResponseRelay::sendPayload(std::string_view data, bool tra
                                                  bool chunkedOut, bool last) {
   std::string_view out = data;
   if (transform) {
-    // Each filter's output is the next one's input.
-    std::string input(data);
+    // Each filter's output is the next one's input: staged_ takes a filter's
+    // output, then becomes filtered_ (what `out` views) by a swap.
     for (auto& filter : filters_) {
-      filtered_.clear();
-      if (!input.empty()) filter->onBody(input, filtered_);
-      if (last) filter->onEnd(filtered_);
-      input.swap(filtered_);
+      staged_.clear();
+      if (!out.empty()) filter->onBody(out, staged_);
+      if (last) filter->onEnd(staged_);
+      filtered_.swap(staged_);
+      out = filtered_;
     }
-    filtered_.swap(input);
-    out = filtered_;
   }
   if (chunkedOut) {
     scratch_.clear();

@@ -72,7 +72,8 @@ class ResponseRelay {
   OutcomeRecorder& outcome_;
   std::string& scratch_;
   ResponseFilters& filters_;
-  std::string filtered_;  // output of the filters, reused
+  std::string filtered_;  // output of the filters so far, reused
+  std::string staged_;    // the next filter's output, reused
 };
 
 }  // namespace ballast::proxy

@@ -14,14 +14,6 @@ namespace ballast::scaling {
 namespace {
 
 // One {"id","host","port","state"?} object; problems are added to `r`.
-bool isSafeInstanceId(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-           c == '-';
-  });
-}
-
 std::optional<Instance> readInstance(core::JsonReader& r, core::WallTime now) {
   Instance instance;
   instance.startedAt = now;
@@ -29,7 +21,7 @@ std::optional<Instance> readInstance(core::JsonReader& r, core::WallTime now) {
   // The id goes back to the scale-in command (as BALLAST_INSTANCE): only
   // characters no shell gives a meaning to.
   auto id = r.string("id", {.required = true, .minLength = 1, .maxLength = 64});
-  if (id && !isSafeInstanceId(*id)) {
+  if (id && !core::isPlainName(*id)) {
     r.addError("id", "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' and '-'");
     id.reset();
   }

@@ -44,6 +44,31 @@ class UpperCase : public ResponseFilter {
   int calls = 0;
 };
 
+// Wraps each piece in brackets and ends with '#': shows the order of a chain.
+class Brackets : public ResponseFilter {
+ public:
+  bool onHead(const http1::ResponseHead&, HeaderEdits&) override { return true; }
+  void onBody(std::string_view data, std::string& out) override {
+    out.append("[").append(data).append("]");
+  }
+  void onEnd(std::string& out) override { out.append("#"); }
+};
+
+// The payload of a chunked body (after the head).
+std::string dechunked(const std::string& response) {
+  const auto body = response.substr(response.find("\r\n\r\n") + 4);
+  std::string payload;
+  size_t at = 0;
+  for (;;) {
+    const size_t lineEnd = body.find("\r\n", at);
+    if (lineEnd == std::string::npos) return payload + "<unterminated>";
+    const size_t size = std::stoul(body.substr(at, lineEnd - at), nullptr, 16);
+    if (size == 0) return payload;
+    payload += body.substr(lineEnd + 2, size);
+    at = lineEnd + 2 + size + 2;
+  }
+}
+
 // Two connected loopback sockets.
 std::pair<tcp::socket, tcp::socket> socketPair(asio::io_context& io) {
   tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
@@ -161,19 +186,24 @@ TEST_F(RelayTest, AFilterTransformsABodyAndItIsReframedChunked) {
   EXPECT_NE(got.find("X-Filtered: upper\r\n"), std::string::npos) << got;
   EXPECT_NE(got.find("Transfer-Encoding: chunked\r\n"), std::string::npos) << got;
   // Decoded payload: the filter's output, ended by its onEnd remainder.
-  const auto body = got.substr(got.find("\r\n\r\n") + 4);
-  std::string payload;
-  size_t at = 0;
-  for (;;) {
-    const size_t lineEnd = body.find("\r\n", at);
-    ASSERT_NE(lineEnd, std::string::npos) << body;
-    const size_t size = std::stoul(body.substr(at, lineEnd - at), nullptr, 16);
-    if (size == 0) break;
-    payload += body.substr(lineEnd + 2, size);
-    at = lineEnd + 2 + size + 2;
-  }
+  const std::string payload = dechunked(got);
   EXPECT_EQ(payload, "HELLO WORLD!");
   EXPECT_GE(upper->calls, 1);
+}
+
+TEST_F(RelayTest, EachFilterTakesTheOutputOfTheOneBefore) {
+  ResponseFilters filters;
+  filters.push_back(std::make_unique<UpperCase>());
+  filters.push_back(std::make_unique<Brackets>());
+  const auto got = relay({"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello", " world"}, filters);
+  std::string payload = dechunked(got);
+  // Upper-cased first, then bracketed, however the body was split; each
+  // filter's end comes after its last piece.
+  EXPECT_TRUE(payload.starts_with("[")) << payload;
+  EXPECT_TRUE(payload.ends_with("!]#")) << payload;
+  std::erase(payload, '[');
+  std::erase(payload, ']');
+  EXPECT_EQ(payload, "HELLO WORLD!#");
 }
 
 TEST_F(RelayTest, AChunkedBodyIsDecodedForTheFilterAndAnHttp10ClientGetsItRaw) {
