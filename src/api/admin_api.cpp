@@ -23,7 +23,8 @@ constexpr std::string_view kProtectedPrefix = "/api/infrastructure/";
 // protected (and audited) as "/api/infrastructure/x".
 bool isProtected(std::string_view path) {
   const std::string canonical = canonicalPath(path);
-  return std::string_view(canonical).starts_with(kProtectedPrefix) || canonical == "/api/infrastructure";
+  return std::string_view(canonical).starts_with(kProtectedPrefix) ||
+         canonical == "/api/infrastructure";
 }
 
 bool hasBody(const http::Request& request) {
@@ -46,7 +47,8 @@ std::string targetOf(std::string_view pattern, const PathParams& params) {
   while ((start = pattern.find("/:", start)) != std::string_view::npos) {
     start += 2;
     const size_t end = std::min(pattern.find('/', start), pattern.size());
-    if (auto it = params.find(std::string(pattern.substr(start, end - start))); it != params.end()) {
+    if (auto it = params.find(std::string(pattern.substr(start, end - start)));
+        it != params.end()) {
       target += (target.empty() ? "" : "/") + it->second;
     }
     start = end;
@@ -79,10 +81,14 @@ std::optional<std::string> percentDecode(std::string_view text) {
     for (size_t j = i + 1; j <= i + 2; ++j) {
       const char c = text[j];
       value <<= 4;
-      if (c >= '0' && c <= '9') value |= c - '0';
-      else if (c >= 'a' && c <= 'f') value |= c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') value |= c - 'A' + 10;
-      else return std::nullopt;
+      if (c >= '0' && c <= '9')
+        value |= c - '0';
+      else if (c >= 'a' && c <= 'f')
+        value |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        value |= c - 'A' + 10;
+      else
+        return std::nullopt;
     }
     if (value == 0) return std::nullopt;
     out += static_cast<char>(value);
@@ -110,7 +116,8 @@ void addSecurityHeaders(http::Response& response) {
   if (response.header("cache-control").empty()) response.set("Cache-Control", "no-store");
 }
 
-void AdminApi::finish(const http::Request& request, http::Response& response, const GuardState& guard) const {
+void AdminApi::finish(const http::Request& request, http::Response& response,
+                      const GuardState& guard) const {
   if (guards_) guards_->decorate(request, response, guard);
   addSecurityHeaders(response);
 }
@@ -123,23 +130,27 @@ void AdminApi::add(std::string method, std::string_view pattern,
   routeList_.emplace_back(method, std::string(pattern));
   auto latency = std::make_shared<telemetry::LatencyWindow>();
   timings_.push_back({method, std::string(pattern), latency});
-  router_.add(std::move(method), pattern, Route{minRole, std::move(handler), std::string(pattern), std::move(latency)});
+  router_.add(std::move(method), pattern,
+              Route{minRole, std::move(handler), std::string(pattern), std::move(latency)});
 }
 
 core::Result<security::Identity> AdminApi::authenticate(const http::Request& request) const {
   if (!options_.authEnabled) return security::Identity{"anonymous", security::Role::kAdmin};
   // An API key, when sent, is the credential; a bearer token alongside it is not looked at.
   if (const auto apiKey = request.header("x-api-key"); !apiKey.empty()) {
-    if (apiKeys_ == nullptr) return core::fail(ErrorCode::kUnauthorized, "API keys are not accepted here");
+    if (apiKeys_ == nullptr)
+      return core::fail(ErrorCode::kUnauthorized, "API keys are not accepted here");
     return apiKeys_->verify(apiKey);
   }
   const auto header = request.header("authorization");
   if (header.empty()) {
-    return core::fail(ErrorCode::kUnauthorized,
-                      "Authentication required: send Authorization: Bearer <token> or X-API-Key: <key>");
+    return core::fail(
+        ErrorCode::kUnauthorized,
+        "Authentication required: send Authorization: Bearer <token> or X-API-Key: <key>");
   }
   constexpr std::string_view kBearer = "Bearer ";
-  if (header.size() <= kBearer.size() || !http::equalsIgnoreCase(header.substr(0, kBearer.size()), kBearer)) {
+  if (header.size() <= kBearer.size() ||
+      !http::equalsIgnoreCase(header.substr(0, kBearer.size()), kBearer)) {
     return core::fail(ErrorCode::kUnauthorized, "Authorization must use the Bearer scheme");
   }
   return verifier_->verify(header.substr(kBearer.size()));
@@ -166,32 +177,37 @@ http::Response AdminApi::dispatch(http::Request& request, const std::string& req
     caller.apiKeyName = identity->apiKeyName;
     caller.role = identity->role;
     if (guards_) {
-      if (auto limited = guards_->limitIdentity(request, identity->subject, guard)) return errorResponse(*limited);
+      if (auto limited = guards_->limitIdentity(request, identity->subject, guard))
+        return errorResponse(*limited);
     }
   }
 
   auto match = router_.match(request.method, request.path);
   if (match.route == nullptr) {
     if (!match.allowed.empty()) {
-      auto response = errorResponse(Error{ErrorCode::kMethodNotAllowed,
-                                          fmt::format("Method {} is not allowed on {}",
-                                                      request.method, request.path), {}});
+      auto response = errorResponse(
+          Error{ErrorCode::kMethodNotAllowed,
+                fmt::format("Method {} is not allowed on {}", request.method, request.path),
+                {}});
       response.set("Allow", fmt::format("{}", fmt::join(match.allowed, ", ")));
       return response;
     }
-    return errorResponse(
-        Error{ErrorCode::kNotFound, fmt::format("No route for {} {}", request.method, telemetry::recordedPath(request.path)), {}});
+    return errorResponse(Error{
+        ErrorCode::kNotFound,
+        fmt::format("No route for {} {}", request.method, telemetry::recordedPath(request.path)),
+        {}});
   }
   const Route& route = *match.route;
   caller.latency = route.latency.get();  // timed from here on, refusals by role or schema included
   if (route.minRole) {
     if (!identity) identity = security::Identity{"anonymous", std::nullopt};
     if (!identity->role || !security::satisfies(*identity->role, *route.minRole)) {
-      return errorResponse(Error{ErrorCode::kForbidden,
-                                 fmt::format("This action needs the {} role; the token has {}",
-                                             security::roleName(*route.minRole),
-                                             identity->role ? security::roleName(*identity->role) : "none"),
-                                 {}});
+      return errorResponse(
+          Error{ErrorCode::kForbidden,
+                fmt::format("This action needs the {} role; the token has {}",
+                            security::roleName(*route.minRole),
+                            identity->role ? security::roleName(*identity->role) : "none"),
+                {}});
     }
   }
 
@@ -199,7 +215,8 @@ http::Response AdminApi::dispatch(http::Request& request, const std::string& req
   for (auto& [name, raw] : match.params) {
     auto decoded = percentDecode(raw);
     if (!decoded) {
-      return errorResponse(Error::validation("/" + name, "path parameter has a malformed percent-encoding"));
+      return errorResponse(
+          Error::validation("/" + name, "path parameter has a malformed percent-encoding"));
     }
     context.params[name] = std::move(*decoded);
   }
@@ -207,15 +224,16 @@ http::Response AdminApi::dispatch(http::Request& request, const std::string& req
 
   if (hasBody(request)) {
     if (!isJsonContentType(request.header("content-type"))) {
-      return errorResponse(Error{ErrorCode::kUnsupportedMediaType,
-                                 "Request bodies must be application/json", {}});
+      return errorResponse(
+          Error{ErrorCode::kUnsupportedMediaType, "Request bodies must be application/json", {}});
     }
     auto body = core::parseJson(request.body, {.maxDepth = options_.maxJsonDepth});
     if (!body) return errorResponse(body.error());
     context.body = std::move(*body);
   }
   if (guards_) {
-    if (auto valid = guards_->validate(request, route.pattern, context.body, context.params); !valid) {
+    if (auto valid = guards_->validate(request, route.pattern, context.body, context.params);
+        !valid) {
       return errorResponse(valid.error());
     }
   }
@@ -247,12 +265,14 @@ http::Response AdminApi::handle(http::Request& request) {
   responses_.record(response.status);
   const auto finished = std::chrono::steady_clock::now();
   const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(finished - started);
-  if (caller.latency != nullptr) caller.latency->record(elapsed, finished);  // p50/p95/p99 per route
+  if (caller.latency != nullptr)
+    caller.latency->record(elapsed, finished);  // p50/p95/p99 per route
   const auto micros = elapsed.count();
   // Never log headers or bodies here: they may carry credentials.
-  spdlog::info("admin {} {} {} {:.3f}ms client={} sub={} rid={}", request.method, telemetry::recordedPath(request.path),
-               response.status, static_cast<double>(micros) / 1000.0, request.remoteAddress,
-               caller.subject, requestId);
+  spdlog::info("admin {} {} {} {:.3f}ms client={} sub={} rid={}", request.method,
+               telemetry::recordedPath(request.path), response.status,
+               static_cast<double>(micros) / 1000.0, request.remoteAddress, caller.subject,
+               requestId);
   return response;
 }
 
@@ -270,8 +290,8 @@ void AdminApi::recordAudit(const http::Request& request, int status, const std::
   }
   audit_->record({caller.subject, caller.apiKeyName,
                   caller.role ? std::string(security::roleName(*caller.role)) : std::string(),
-                  request.remoteAddress, request.method, telemetry::recordedPath(request.path), std::move(target), status,
-                  requestId});
+                  request.remoteAddress, request.method, telemetry::recordedPath(request.path),
+                  std::move(target), status, requestId});
 }
 
 http::Response AdminApi::reject(const core::Error& error, const http::Request& partial) {

@@ -14,25 +14,34 @@ using core::Json;
 
 namespace {
 
-double round1(double value) { return std::round(value * 10.0) / 10.0; }
+double round1(double value) {
+  return std::round(value * 10.0) / 10.0;
+}
 
 int64_t uptimeSeconds(const HealthDeps& deps) {
-  return std::chrono::duration_cast<std::chrono::seconds>(deps.clock.now() - deps.startedAt).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(deps.clock.now() - deps.startedAt)
+      .count();
 }
 
 Json serviceJson(const store::ServiceStatusRecord& r) {
   Json details = Json::object();
-  if (auto parsed = core::parseJson(r.detailsJson); parsed && parsed->is_object()) details = *parsed;
-  return {{"service", r.name}, {"status", r.status}, {"responseTime", r.responseTime},
-          {"details", details}, {"timestamp", r.updatedAt}};
+  if (auto parsed = core::parseJson(r.detailsJson); parsed && parsed->is_object())
+    details = *parsed;
+  return {{"service", r.name},
+          {"status", r.status},
+          {"responseTime", r.responseTime},
+          {"details", details},
+          {"timestamp", r.updatedAt}};
 }
 
 Json systemJson(const telemetry::SystemSnapshot& s) {
   Json system = {{"cpu", {{"usage", round1(s.cpuUsage)}, {"cores", s.cpuCores}}},
                  {"memory", {{"total", s.memory.total}, {"used", s.memory.used()}}}};
   if (s.disk) {
-    system["disk"] = {{"total", s.disk->total}, {"used", s.disk->used},
-                      {"free", s.disk->free}, {"percentage", round1(s.disk->percentage())}};
+    system["disk"] = {{"total", s.disk->total},
+                      {"used", s.disk->used},
+                      {"free", s.disk->free},
+                      {"percentage", round1(s.disk->percentage())}};
   }
   return system;
 }
@@ -81,8 +90,9 @@ core::Result<Json> healthReportJson(const HealthDeps& deps) {
   Json cache = deps.cache ? deps.cache() : Json();
   if (cache.is_object() && cache.contains("status") && cache["status"].is_string()) {
     components.push_back({"cache", cache["status"].get<std::string>(),
-                          cache.contains("reason") && cache["reason"].is_string() ? cache["reason"].get<std::string>()
-                                                                                  : ""});
+                          cache.contains("reason") && cache["reason"].is_string()
+                              ? cache["reason"].get<std::string>()
+                              : ""});
   }
   const HealthVerdict verdict = rollUpHealth(pools, components);
   Json data = {{"status", verdict.status},
@@ -107,7 +117,8 @@ void registerHealthRoutes(AdminApi& api, HealthDeps deps) {
 
   api.add("GET", "/ready", std::nullopt, [shared](RequestContext&) -> core::Result<Reply> {
     if (shared->draining()) return core::fail(core::ErrorCode::kUnavailable, "Not ready: draining");
-    if (shared->ready && !shared->ready()) return core::fail(core::ErrorCode::kUnavailable, "Not ready: starting");
+    if (shared->ready && !shared->ready())
+      return core::fail(core::ErrorCode::kUnavailable, "Not ready: starting");
     return Reply{.data = {{"status", "ready"}, {"uptime", uptimeSeconds(*shared)}}};
   });
 
@@ -123,9 +134,11 @@ void registerHealthRoutes(AdminApi& api, HealthDeps deps) {
             const auto& name = ctx.param("name");
             core::JsonReader v(ctx.body);
             if (!core::isValidServiceName(name)) {
-              v.addError("name", "service names are 1-64 characters of letters, digits, '-', '_' and '.'");
+              v.addError("name",
+                         "service names are 1-64 characters of letters, digits, '-', '_' and '.'");
             }
-            auto status = v.string("status", {.required = true, .oneOf = {"healthy", "degraded", "unhealthy"}});
+            auto status = v.string(
+                "status", {.required = true, .oneOf = {"healthy", "degraded", "unhealthy"}});
             auto responseTime = v.number("responseTime", {.min = 0, .max = 3.6e6});
             const Json* details = v.rawObject("details", false);
             v.any("service", false);  // the seed's record repeats the name; accepted, ignored
@@ -136,7 +149,8 @@ void registerHealthRoutes(AdminApi& api, HealthDeps deps) {
             store::ServiceStatusRecord record{name, *status, responseTime.value_or(0),
                                               details ? details->dump() : "{}",
                                               core::isoUtc(shared->clock.wallNow())};
-            if (auto saved = shared->services.upsert(record); !saved) return std::unexpected(saved.error());
+            if (auto saved = shared->services.upsert(record); !saved)
+              return std::unexpected(saved.error());
             return Reply{.status = 200, .data = serviceJson(record)};
           });
 }

@@ -8,7 +8,8 @@
 //                                                   rolled up from the load-balanced services, the
 //                                                   reported ones, the cache and the store
 //                                                   (api/health_rollup.h)
-//   POST /api/infrastructure/services/:name/status  operator; the seed's registerService(name, status)
+//   POST /api/infrastructure/services/:name/status  operator; the seed's registerService(name,
+//   status)
 
 #include <functional>
 #include <string>
@@ -40,6 +41,5 @@ void registerHealthRoutes(AdminApi& api, HealthDeps deps);
 
 // The body of GET /api/infrastructure/health (also the dashboard's `health`).
 core::Result<core::Json> healthReportJson(const HealthDeps& deps);
-
 
 }  // namespace ballast::api

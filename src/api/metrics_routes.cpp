@@ -134,20 +134,24 @@ void writePerServer(ExpositionWriter& w, const std::vector<ServiceView>& service
 
 // Response-time quantiles per server (and per admin route below): summaries,
 // the quantiles over the last minute, so they move when latency changes.
-void writeServerLatency(ExpositionWriter& w, const std::vector<ServiceView>& services, core::MonoTime now) {
+void writeServerLatency(ExpositionWriter& w, const std::vector<ServiceView>& services,
+                        core::MonoTime now) {
   constexpr std::string_view kName = "ballast_upstream_server_request_duration_seconds";
-  w.family(kName, MetricType::kSummary,
-           "Server response time to the response head, in seconds: quantiles over the last minute.");
+  w.family(
+      kName, MetricType::kSummary,
+      "Server response time to the response head, in seconds: quantiles over the last minute.");
   for (const auto& [service, snapshot] : services) {
     for (const auto& server : snapshot->pool->servers()) {
       const std::string address = fmt::format("{}:{}", server->host(), server->port());
-      w.summary(kName, {{"service", service->name()}, {"server", server->id()}, {"address", address}},
+      w.summary(kName,
+                {{"service", service->name()}, {"server", server->id()}, {"address", address}},
                 server->responseTimes(), now);
     }
   }
 }
 
-void writeAdminLatency(ExpositionWriter& w, const std::vector<RouteTiming>& routes, core::MonoTime now) {
+void writeAdminLatency(ExpositionWriter& w, const std::vector<RouteTiming>& routes,
+                       core::MonoTime now) {
   constexpr std::string_view kName = "ballast_admin_request_duration_seconds";
   w.family(kName, MetricType::kSummary,
            "Admin API response time by route pattern, in seconds: quantiles over the last minute.");
@@ -198,7 +202,8 @@ void writeAdmin(ExpositionWriter& w, const telemetry::StatusClassCounters& respo
 void writeRateLimited(ExpositionWriter& w, const security::RateLimitCounters& counters) {
   w.family("ballast_rate_limited_total", MetricType::kCounter,
            "Requests refused with 429 by a rate limit, by class of route.");
-  for (auto c : {security::RateClass::kAdminRead, security::RateClass::kAdminWrite, security::RateClass::kProxy}) {
+  for (auto c : {security::RateClass::kAdminRead, security::RateClass::kAdminWrite,
+                 security::RateClass::kProxy}) {
     w.sample("ballast_rate_limited_total", {{"class", security::RateLimitCounters::label(c)}},
              counters.count(c));
   }
@@ -207,17 +212,19 @@ void writeRateLimited(ExpositionWriter& w, const security::RateLimitCounters& co
 void writeConnections(ExpositionWriter& w, const std::vector<ListenerConnections>& listeners) {
   w.family("ballast_connections_open", MetricType::kGauge, "Client connections open, by listener.");
   for (const auto& l : listeners) {
-    if (l.limiter) w.sample("ballast_connections_open", {{"listener", l.listener}}, l.limiter->open());
+    if (l.limiter)
+      w.sample("ballast_connections_open", {{"listener", l.listener}}, l.limiter->open());
   }
   w.family("ballast_connections_refused_total", MetricType::kCounter,
            "Client connections closed at accept by server.limits.maxConnections (listener_full) or "
            "maxConnectionsPerClient (client_full).");
   for (const auto& l : listeners) {
     if (!l.limiter) continue;
-    w.sample("ballast_connections_refused_total", {{"listener", l.listener}, {"reason", "listener_full"}},
+    w.sample("ballast_connections_refused_total",
+             {{"listener", l.listener}, {"reason", "listener_full"}},
              l.limiter->refusedListenerFull());
-    w.sample("ballast_connections_refused_total", {{"listener", l.listener}, {"reason", "client_full"}},
-             l.limiter->refusedClientFull());
+    w.sample("ballast_connections_refused_total",
+             {{"listener", l.listener}, {"reason", "client_full"}}, l.limiter->refusedClientFull());
   }
 }
 
@@ -234,17 +241,23 @@ void writeScaling(ExpositionWriter& w, const scaling::ScalingController& control
   w.family("ballast_scaling_events_total", MetricType::kCounter,
            "Changes of a service's instance count made by the scaling controller, by direction.");
   for (const auto& c : counts) {
-    w.sample("ballast_scaling_events_total", {{"service", c.service}, {"direction", "up"}}, c.scaleUps);
-    w.sample("ballast_scaling_events_total", {{"service", c.service}, {"direction", "down"}}, c.scaleDowns);
+    w.sample("ballast_scaling_events_total", {{"service", c.service}, {"direction", "up"}},
+             c.scaleUps);
+    w.sample("ballast_scaling_events_total", {{"service", c.service}, {"direction", "down"}},
+             c.scaleDowns);
   }
   w.family("ballast_service_instances", MetricType::kGauge,
-           "Instances of a scaled service by state; desired is the count the controller is making true.");
+           "Instances of a scaled service by state; desired is the count the controller is making "
+           "true.");
   for (const auto& c : counts) {
-    const std::pair<const char*, int> states[] = {{"starting", c.starting}, {"ready", c.ready},
-                                                  {"draining", c.draining}, {"stopping", c.stopping},
+    const std::pair<const char*, int> states[] = {{"starting", c.starting},
+                                                  {"ready", c.ready},
+                                                  {"draining", c.draining},
+                                                  {"stopping", c.stopping},
                                                   {"desired", c.desired}};
     for (const auto& [state, value] : states) {
-      w.sample("ballast_service_instances", {{"service", c.service}, {"state", state}}, static_cast<int64_t>(value));
+      w.sample("ballast_service_instances", {{"service", c.service}, {"state", state}},
+               static_cast<int64_t>(value));
     }
   }
 }

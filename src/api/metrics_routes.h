@@ -16,13 +16,15 @@
 //     (circuit_state: 0 closed, 1 open, 2 half-open)
 //   ballast_upstream_server_request_duration_seconds{service,server,address,quantile}
 //                                                                 summary: p50/p95/p99 of the
-//                                                                 last minute, _sum/_count since start
+//                                                                 last minute, _sum/_count since
+//                                                                 start
 //   ballast_admin_requests_total{code}                            admin API answers by status class
-//   ballast_admin_request_duration_seconds{method,route,quantile} summary per route pattern, as above
-//   ballast_events_total{type,level}
+//   ballast_admin_request_duration_seconds{method,route,quantile} summary per route pattern, as
+//   above ballast_events_total{type,level}
 //   ballast_rate_limited_total{class="admin_read"|"admin_write"|"proxy"}  requests refused with 429
 //   ballast_scaling_events_total{service,direction="up"|"down"}   changes of the instance count
-//   ballast_service_instances{service,state="starting"|"ready"|"draining"|"stopping"|"desired"}  gauges
+//   ballast_service_instances{service,state="starting"|"ready"|"draining"|"stopping"|"desired"}
+//   gauges
 //
 // Nothing is looked up by name per request: the data plane updates the
 // atomics each Service owns (ServiceCounters) and a scrape walks the registry.
@@ -36,8 +38,8 @@
 #include "api/admin_api.h"
 #include "core/connection_limiter.h"
 #include "proxy/registry.h"
-#include "security/rate_limit_counters.h"
 #include "scaling/control/controller.h"
+#include "security/rate_limit_counters.h"
 #include "telemetry/event_counter.h"
 #include "telemetry/status_classes.h"
 
@@ -54,10 +56,10 @@ struct MetricsDeps {
   const telemetry::StatusClassCounters& adminResponses;
   const telemetry::EventCounter& events;
   std::string version;
-  const scaling::ScalingController* scaling = nullptr;  // optional: the scaling families
+  const scaling::ScalingController* scaling = nullptr;    // optional: the scaling families
   const std::vector<RouteTiming>* adminRoutes = nullptr;  // optional: the admin API's route timings
   const security::RateLimitCounters* rateLimited = nullptr;  // optional: ballast_rate_limited_total
-  std::vector<ListenerConnections> listeners;  // optional: ballast_connections_*
+  std::vector<ListenerConnections> listeners;                // optional: ballast_connections_*
 };
 
 // The exposition text.

@@ -12,7 +12,9 @@ using core::Json;
 
 namespace {
 
-double roundTo(double value, double scale) { return std::round(value * scale) / scale; }
+double roundTo(double value, double scale) {
+  return std::round(value * scale) / scale;
+}
 
 // Response-time quantiles over the last minute, in ms (null before any response).
 Json latencyJson(const lb::ServerState& state, core::MonoTime now) {
@@ -26,7 +28,8 @@ Json latencyJson(const lb::ServerState& state, core::MonoTime now) {
 
 // The servers of a stats or service view: serverJson plus `latency`.
 Json serversJson(const proxy::Service& service) {
-  const core::MonoTime now = core::SystemClock::instance().now();  // the data plane's recording clock
+  const core::MonoTime now =
+      core::SystemClock::instance().now();  // the data plane's recording clock
   Json servers = Json::array();
   for (const auto& s : service.balancer().servers()) {
     Json server = serverJson(s);
@@ -47,7 +50,8 @@ core::Result<ServerBody> readServerBody(const Json& body, bool withRegistration)
   auto registration = withRegistration ? proxy::readRegistration(v) : proxy::ServerRegistration{};
   v.rejectUnknown();
   if (auto ok = v.result(); !ok) return std::unexpected(ok.error());
-  return ServerBody{*host, static_cast<int>(*port), static_cast<int>(weight.value_or(1)), std::move(registration)};
+  return ServerBody{*host, static_cast<int>(*port), static_cast<int>(weight.value_or(1)),
+                    std::move(registration)};
 }
 
 std::string serverStatus(const ServerInfo& s) {
@@ -93,17 +97,21 @@ namespace {
 void addExtraCounters(Json& out, const proxy::ServiceCounters& c) {
   const auto relaxed = std::memory_order_relaxed;
   out["retries"] = c.retries.load(relaxed);
-  out["rejected"] = c.noServer.load(relaxed) + c.limited.load(relaxed) + c.circuitRejected.load(relaxed);
+  out["rejected"] =
+      c.noServer.load(relaxed) + c.limited.load(relaxed) + c.circuitRejected.load(relaxed);
 }
 
 Json seedCounters(const proxy::ServiceCounters& c) {
   const auto relaxed = std::memory_order_relaxed;
   const uint64_t requests = c.requests.load(relaxed);
   const uint64_t responses = c.responses.load(relaxed);
-  const double average = responses == 0 ? 0.0 : static_cast<double>(c.responseMicros.load(relaxed)) /
-                                                    static_cast<double>(responses) / 1000.0;
-  const double errorRate = requests == 0 ? 0.0 : std::min(1.0, static_cast<double>(c.errors.load(relaxed)) /
-                                                                    static_cast<double>(requests));
+  const double average = responses == 0 ? 0.0
+                                        : static_cast<double>(c.responseMicros.load(relaxed)) /
+                                              static_cast<double>(responses) / 1000.0;
+  const double errorRate = requests == 0
+                               ? 0.0
+                               : std::min(1.0, static_cast<double>(c.errors.load(relaxed)) /
+                                                   static_cast<double>(requests));
   return {{"totalRequests", requests},
           {"totalConnections", c.connections.load(relaxed)},
           {"activeConnections", std::max<int64_t>(0, c.activeRequests.load(relaxed))},
@@ -129,8 +137,9 @@ Json statsJson(const proxy::Service& service) {
 
 Json redactedProvider(const Json& provider) {
   if (!provider.is_object()) return provider;
-  static constexpr std::string_view kSecretFields[] = {"command",  "scaleOut",   "scaleIn",         "list",
-                                                       "tokenFile", "caFile",    "kubeconfig",      "workingDirectory"};
+  static constexpr std::string_view kSecretFields[] = {"command",    "scaleOut",        "scaleIn",
+                                                       "list",       "tokenFile",       "caFile",
+                                                       "kubeconfig", "workingDirectory"};
   Json out = provider;
   for (auto field : kSecretFields) {
     auto it = out.find(std::string(field));
@@ -144,7 +153,8 @@ Json redactedProvider(const Json& provider) {
 
 Json serviceJson(const proxy::Service& service, const std::string& origin, bool revealProvider) {
   Json out = core::toJson(*service.spec());
-  if (!revealProvider && out.contains("provider")) out["provider"] = redactedProvider(out["provider"]);
+  if (!revealProvider && out.contains("provider"))
+    out["provider"] = redactedProvider(out["provider"]);
   out["origin"] = origin;
   out["servers"] = serversJson(service);
   out["stats"] = countersJson(service.counters());
@@ -153,10 +163,13 @@ Json serviceJson(const proxy::Service& service, const std::string& origin, bool 
 
 Json serviceSummaryJson(const proxy::Service& service) {
   const auto servers = service.balancer().servers();
-  const auto healthy = std::count_if(servers.begin(), servers.end(),
-                                     [](const ServerInfo& s) { return serverHealth(s) == "healthy"; });
-  return {{"name", service.name()}, {"algorithm", service.spec()->algorithm},
-          {"healthyServers", healthy}, {"totalServers", servers.size()}};
+  const auto healthy = std::count_if(servers.begin(), servers.end(), [](const ServerInfo& s) {
+    return serverHealth(s) == "healthy";
+  });
+  return {{"name", service.name()},
+          {"algorithm", service.spec()->algorithm},
+          {"healthyServers", healthy},
+          {"totalServers", servers.size()}};
 }
 
 Json loadBalancerOverviewJson(const proxy::Registry& registry) {

@@ -40,7 +40,8 @@ std::string serverStatus(const ServerInfo& server);
 std::string serverHealth(const ServerInfo& server);
 core::Json serverJson(const ServerInfo& server);
 // serverJson plus the registration's {tags, metadata, check}.
-core::Json registeredServerJson(const ServerInfo& server, const proxy::ServerRegistration& registration);
+core::Json registeredServerJson(const ServerInfo& server,
+                                const proxy::ServerRegistration& registration);
 // The reply to a server's removal: the server with status "draining" (still
 // finishing requests) or "removed", and its service.
 core::Json removedServerJson(const proxy::RemovedServer& removed);
@@ -49,7 +50,8 @@ core::Json countersJson(const proxy::ServiceCounters& counters);
 core::Json statsJson(const proxy::Service& service);
 // `revealProvider` false (viewers, operators): the provider's commands,
 // environment values and credential paths read "[redacted]".
-core::Json serviceJson(const proxy::Service& service, const std::string& origin, bool revealProvider);
+core::Json serviceJson(const proxy::Service& service, const std::string& origin,
+                       bool revealProvider);
 
 // A provider object as a viewer or operator may see it: commands (command,
 // scaleOut, scaleIn, list), environment values, and paths that lead to

@@ -9,7 +9,9 @@ using core::Json;
 
 namespace {
 
-std::string cell(const std::string& text) { return "<td>" + htmlEscape(text) + "</td>"; }
+std::string cell(const std::string& text) {
+  return "<td>" + htmlEscape(text) + "</td>";
+}
 
 std::string loadBalancerRows(const Json& loadBalancer) {
   std::string rows;
@@ -56,22 +58,40 @@ std::string renderStatusPage(const Json& dashboard, const std::string& version) 
 
   std::string page =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<title>ballast status: " + htmlEscape(status) + "</title>\n</head>\n<body>\n"
+      "<title>ballast status: " +
+      htmlEscape(status) +
+      "</title>\n</head>\n<body>\n"
       "<h1>ballast status</h1>\n<dl>\n"
-      "<dt>Overall status</dt><dd id=\"status\">" + htmlEscape(status) + "</dd>\n"
-      "<dt>Why</dt><dd id=\"reasons\">" + reasonsText(health) + "</dd>\n"
-      "<dt>Uptime (s)</dt><dd>" + htmlEscape(jsonText(health, "uptime")) + "</dd>\n"
-      "<dt>Version</dt><dd>" + htmlEscape(version) + "</dd>\n"
-      "<dt>Cluster</dt><dd>" + htmlEscape(jsonText(cluster, "mode")) + ", generation " +
-      htmlEscape(jsonText(cluster, "generation")) + "</dd>\n"
-      "<dt>Checked at</dt><dd>" + htmlEscape(jsonText(health, "timestamp")) + "</dd>\n</dl>\n"
+      "<dt>Overall status</dt><dd id=\"status\">" +
+      htmlEscape(status) +
+      "</dd>\n"
+      "<dt>Why</dt><dd id=\"reasons\">" +
+      reasonsText(health) +
+      "</dd>\n"
+      "<dt>Uptime (s)</dt><dd>" +
+      htmlEscape(jsonText(health, "uptime")) +
+      "</dd>\n"
+      "<dt>Version</dt><dd>" +
+      htmlEscape(version) +
+      "</dd>\n"
+      "<dt>Cluster</dt><dd>" +
+      htmlEscape(jsonText(cluster, "mode")) + ", generation " +
+      htmlEscape(jsonText(cluster, "generation")) +
+      "</dd>\n"
+      "<dt>Checked at</dt><dd>" +
+      htmlEscape(jsonText(health, "timestamp")) +
+      "</dd>\n</dl>\n"
       "<h2>Load-balanced services</h2>\n<table>\n"
-      "<thead><tr><th>service</th><th>algorithm</th><th>healthy / total servers</th></tr></thead>\n<tbody>\n" +
-      loadBalancerRows(loadBalancer) + "</tbody>\n</table>\n"
+      "<thead><tr><th>service</th><th>algorithm</th><th>healthy / total "
+      "servers</th></tr></thead>\n<tbody>\n" +
+      loadBalancerRows(loadBalancer) +
+      "</tbody>\n</table>\n"
       "<h2>Reported services</h2>\n<table>\n"
       "<thead><tr><th>service</th><th>status</th></tr></thead>\n<tbody>\n" +
-      reportedRows(health) + "</tbody>\n</table>\n"
-      "<p>Machine-readable: <a href=\"/api/infrastructure/dashboard\">dashboard</a> (token needed), "
+      reportedRows(health) +
+      "</tbody>\n</table>\n"
+      "<p>Machine-readable: <a href=\"/api/infrastructure/dashboard\">dashboard</a> (token "
+      "needed), "
       "<a href=\"/api/docs\">API documentation</a>.</p>\n</body>\n</html>\n";
   return page;
 }

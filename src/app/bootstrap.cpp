@@ -23,7 +23,8 @@ namespace {
 
 std::string randomSecret(size_t bytes) {
   const auto random = core::secureRandomBytes(bytes);
-  return security::base64UrlEncode(std::string_view(reinterpret_cast<const char*>(random.data()), random.size()));
+  return security::base64UrlEncode(
+      std::string_view(reinterpret_cast<const char*>(random.data()), random.size()));
 }
 
 }  // namespace
